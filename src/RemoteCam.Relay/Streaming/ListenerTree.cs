@@ -58,7 +58,7 @@ internal sealed class ListenerTree
         {
             if (node.Streams is { Count: > 0 })
             {
-                visit(depth == path.Count ? path : DataPath.Parse(string.Join('/', path.Keys.Take(depth))), node.Streams);
+                visit(path.Prefix(depth), node.Streams);
             }
 
             if (depth == path.Count || node.Children is null || !node.Children.TryGetValue(path.Keys[depth], out var next))
