@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace RemoteCam.Relay.Data;
@@ -166,26 +167,24 @@ internal static class QueryParser
             return true;
         }
 
-        // A string value may itself contain commas, so try each comma until both sides parse.
-        for (var comma = text.IndexOf(',', StringComparison.Ordinal); comma >= 0; comma = text.IndexOf(',', comma + 1))
+        if (SplitCompound(text) is var (valueText, keyText)
+            && TryParsePrimitive(valueText, out value)
+            && TryParsePrimitive(keyText, out var keyValue))
         {
-            if (TryParsePrimitive(text[..comma], out value) && TryParsePrimitive(text[(comma + 1)..], out var keyValue))
+            if (keyValue is not string key)
             {
-                if (keyValue is not string key)
-                {
-                    error = $"{name}: the key name after the comma must be a JSON string";
-                    return false;
-                }
-
-                if (key is not Ordering.MinName and not Ordering.MaxName && !DataPath.IsValidKey(key, out var why))
-                {
-                    error = $"{name}: invalid key name \"{key}\": {why}";
-                    return false;
-                }
-
-                bound = new QueryBound(value, key);
-                return true;
+                error = $"{name}: the key name after the comma must be a JSON string";
+                return false;
             }
+
+            if (key is not Ordering.MinName and not Ordering.MaxName && !DataPath.IsValidKey(key, out var why))
+            {
+                error = $"{name}: invalid key name \"{key}\": {why}";
+                return false;
+            }
+
+            bound = new QueryBound(value, key);
+            return true;
         }
 
         error = $"Constraint index field must be a JSON primitive ({name})";
@@ -230,6 +229,35 @@ internal static class QueryParser
             default:
                 return true;
         }
+    }
+
+    /// <summary>
+    /// Splits <c>value,"key"</c> after the first JSON token (a string value may contain commas);
+    /// null when the text is not one token, a comma and more. Linear, unlike trying every comma.
+    /// </summary>
+    private static (string Value, string Key)? SplitCompound(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var reader = new Utf8JsonReader(bytes);
+        try
+        {
+            if (!reader.Read() || reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                return null;
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        var rest = bytes.AsSpan((int)reader.BytesConsumed).TrimStart(" \t\r\n"u8);
+        if (rest.IsEmpty || rest[0] != (byte)',')
+        {
+            return null;
+        }
+
+        return (Encoding.UTF8.GetString(bytes, 0, (int)reader.BytesConsumed), Encoding.UTF8.GetString(rest[1..]));
     }
 
     /// <summary>A JSON null, boolean, finite number or string; objects and arrays are rejected.</summary>

@@ -31,6 +31,8 @@ public sealed class QueryParserTests
         // The JS SDK's REST client sends startAfter/endBefore with its MAX_NAME/MIN_NAME sentinels.
         { "orderBy=\"age\"&startAfter=3,\"[MAX_NAME]\"", "Child(/age) startAfter=3,'[MAX_NAME]'" },
         { "orderBy=\"age\"&endBefore=3,\"[MIN_NAME]\"", "Child(/age) endBefore=3,'[MIN_NAME]'" },
+        { "orderBy=\"$value\"&startAt= \"a\" , \"k\" ", "Value startAt='a','k'" },
+        { "orderBy=\"$value\"&endAt=\"a\\\",b\",\"k,\"", "Value endAt='a\",b','k,'" },
         { "orderBy=\"$key\"&print=pretty&auth=token", "Key" },
     };
 
@@ -48,6 +50,9 @@ public sealed class QueryParserTests
         { "orderBy=\"height\"&startAt=a", "Constraint index field must be a JSON primitive (startAt)" },
         { "orderBy=\"height\"&endAt={\"a\":1}", "Constraint index field must be a JSON primitive (endAt)" },
         { "orderBy=\"height\"&equalTo=[1]", "Constraint index field must be a JSON primitive (equalTo)" },
+        { "orderBy=\"height\"&startAt=1,", "Constraint index field must be a JSON primitive (startAt)" },
+        { "orderBy=\"height\"&startAt=1,\"a\",\"b\"", "Constraint index field must be a JSON primitive (startAt)" },
+        { "orderBy=\"height\"&startAt=[1],\"a\"", "Constraint index field must be a JSON primitive (startAt)" },
         { "orderBy=\"height\"&startAt=1,2", "startAt: the key name after the comma must be a JSON string" },
         { "orderBy=\"height\"&startAt=1,\"a/b\"", "startAt: invalid key name \"a/b\": keys cannot contain \"/\" (keys cannot contain . $ # [ ] / or control characters)." },
         { "orderBy=\"$key\"&startAt=3", QueryParser.KeyOrderNotString },
