@@ -98,13 +98,9 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
             return;
         }
 
-        if (request.HasQuery)
+        if (request.Query is { } query)
         {
-            if (!Queries.TryApply(value, request.QueryParams, out value, out var queryError))
-            {
-                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, queryError);
-                return;
-            }
+            value = QueryEngine.Apply(value, query);
         }
 
         if (wantsETag)
