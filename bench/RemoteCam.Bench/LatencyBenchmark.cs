@@ -83,6 +83,8 @@ internal static class LatencyBenchmark
         }
 
         await Task.Delay(500);
+        int gcBefore = GC.CollectionCount(0);
+        TimeSpan pauseBefore = GC.GetTotalPauseDuration();
         Console.Error.WriteLine($"[{target.Name}] latency: {o.Rate}/s for {o.WarmupSeconds}s warm-up + {o.DurationSeconds}s measured");
 
         long publishErrors = 0;
@@ -108,6 +110,7 @@ internal static class LatencyBenchmark
         // Pacing: a dedicated thread issues every write whose scheduled time (k / rate) has come, then sleeps ~1 ms.
         // Writes are not awaited by the pacer, so a slow response never delays the next write.
         double measuredSeconds = 0;
+        TaskCompletionSource paced = new(TaskCreationOptions.RunContinuationsAsynchronously);
         Thread pacer = new(() =>
         {
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -131,10 +134,11 @@ internal static class LatencyBenchmark
             }
 
             measuredSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
+            paced.SetResult();
         })
         { IsBackground = true, Priority = ThreadPriority.AboveNormal, Name = "pacer" };
         pacer.Start();
-        await Task.Run(pacer.Join);
+        await paced.Task;
         await Task.WhenAll(sends);
 
         long Expected(long k) => channelOf[k] == SharedChannel ? o.SharedStreams : 1;
@@ -147,6 +151,8 @@ internal static class LatencyBenchmark
         }
 
         long deliveredTotal = TotalDelivered();
+        Console.Error.WriteLine($"[{target.Name}] load generator: {GC.CollectionCount(0) - gcBefore} GCs, {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:F0} ms paused");
+
         long duplicates = Enumerable.Range((int)warmupWrites, (int)(totalWrites - warmupWrites)).Sum(k => Math.Max(0, delivered[k] - Expected(k)));
         return new LatencyResult(
             target.Name,
