@@ -1,11 +1,12 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
+
+using RemoteCam.Relay;
 
 namespace RemoteCam.Bench;
 
 /// <summary>
-/// <c>host-relay --port N --data DIR [--host H]</c>: runs RemoteCam.Relay's RelayServer in this process, prints
-/// <c>READY &lt;url&gt;</c> on stdout once it listens, and stops when stdin closes or on SIGTERM/SIGINT.
+/// <c>host-relay --port N --data DIR [--host H]</c>: runs RemoteCam.Relay's <see cref="RelayServer"/> in this process,
+/// prints <c>READY &lt;url&gt;</c> on stdout once it listens, and stops when stdin closes or on SIGTERM/SIGINT.
 /// </summary>
 internal static class RelayHost
 {
@@ -25,8 +26,9 @@ internal static class RelayHost
             stop.Cancel();
         });
 
-        await using IAsyncDisposable server = await StartRelayAsync(options.Host, options.Port, options.DataDirectory);
-        Console.Out.WriteLine("READY " + UrlOf(server));
+        RelayOptions relayOptions = new() { Host = options.Host, Port = options.Port, DataDirectory = options.DataDirectory };
+        await using RelayServer server = await RelayServer.StartAsync(relayOptions);
+        Console.Out.WriteLine("READY " + server.Url);
         Console.Out.Flush();
         try
         {
@@ -38,24 +40,4 @@ internal static class RelayHost
 
         return 0;
     }
-
-    // RelayServer is being written on main; until it lands it is bound by reflection so that this project builds
-    // either way. Public API: RelayServer.StartAsync(RelayOptions { Host, Port, DataDirectory }, CancellationToken), Url.
-    private static async Task<IAsyncDisposable> StartRelayAsync(string host, int port, string? dataDirectory)
-    {
-        Assembly relay = Assembly.Load("RemoteCam.Relay");
-        Type serverType = relay.GetType("RemoteCam.Relay.RelayServer")
-            ?? throw new InvalidOperationException("RemoteCam.Relay.RelayServer does not exist yet in this build of RemoteCam.Relay");
-        Type optionsType = relay.GetType("RemoteCam.Relay.RelayOptions", throwOnError: true)!;
-        object relayOptions = Activator.CreateInstance(optionsType)!;
-        optionsType.GetProperty("Host")!.SetValue(relayOptions, host);
-        optionsType.GetProperty("Port")!.SetValue(relayOptions, port);
-        optionsType.GetProperty("DataDirectory")!.SetValue(relayOptions, dataDirectory);
-        MethodInfo start = serverType.GetMethod("StartAsync", [optionsType, typeof(CancellationToken)])!;
-        Task task = (Task)start.Invoke(null, [relayOptions, CancellationToken.None])!;
-        await task;
-        return (IAsyncDisposable)task.GetType().GetProperty("Result")!.GetValue(task)!;
-    }
-
-    private static Uri UrlOf(IAsyncDisposable server) => (Uri)server.GetType().GetProperty("Url")!.GetValue(server)!;
 }

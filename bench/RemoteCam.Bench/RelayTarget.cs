@@ -49,9 +49,9 @@ internal sealed class RelayTarget : IBenchTarget
     public static async Task<RelayTarget> StartAsync()
     {
         string dataDirectory = Directory.CreateTempSubdirectory("remotecam-bench-relay-").FullName;
-        int port = ProcessUtil.FreePort();
         ProcessStartInfo start = SelfStartInfo();
-        foreach (string arg in new[] { "host-relay", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory })
+        // Port 0: the relay binds a free port itself and reports its URL on the READY line.
+        foreach (string arg in new[] { "host-relay", "--port", "0", "--data", dataDirectory })
         {
             start.ArgumentList.Add(arg);
         }
