@@ -29,6 +29,7 @@ switch (options.Command)
 
 string[] benches = options.Command == "all" ? ["memory", "latency", "writes"] : [options.Command];
 Report report = new();
+Console.Out.WriteLine($"RemoteCam.Bench {options.Command}: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {Report.LoadAverage()}, nginx worker_processes {options.NginxWorkers}");
 foreach (string bench in benches)
 {
     foreach (string targetName in options.TargetsFor(bench))
@@ -67,4 +68,5 @@ foreach (string bench in benches)
 }
 
 report.PrintSummary();
+Console.Out.WriteLine($"load average at the end: {Report.LoadAverage()} (other work on the machine widens the tails of both servers)");
 return 0;

@@ -100,6 +100,19 @@ internal sealed class Report
 
     private static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("F1", CultureInfo.InvariantCulture);
 
+    /// <summary>The 1, 5 and 15 minute load averages, from /proc/loadavg.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
     private static void Print(string line)
     {
         Console.Out.WriteLine(line);
