@@ -38,6 +38,11 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 8192 ]; then
   fail "open-file limit is $(ulimit -n); the benchmarks need at least 8192 (ulimit -n 65536)"
 fi
 
+# The load generator's own GC pauses would land in the measured latencies of both servers: give it a
+# 256 MiB gen0 budget so that it collects about never during a run. The relay child process does not
+# inherit this (RelayTarget removes it): it runs with the product's default runtime settings.
+export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x10000000}"
+
 echo "building RemoteCam.Bench (Release)..." >&2
 dotnet build bench/RemoteCam.Bench/RemoteCam.Bench.csproj -c Release -nologo -v quiet >&2 \
   || fail "build failed"

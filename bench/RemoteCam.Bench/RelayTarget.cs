@@ -56,6 +56,9 @@ internal sealed class RelayTarget : IBenchTarget
             start.ArgumentList.Add(arg);
         }
 
+        // The relay runs with the product's runtime settings, not the load generator's GC tuning (see bench/run.sh).
+        start.Environment.Remove("DOTNET_GCgen0size");
+        start.Environment.Remove("DOTNET_gcServer");
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
