@@ -20,6 +20,7 @@ internal sealed class Report
     {
         _latency[r.Target] = r;
         Print($"latency  {r.Target,-5}  p50 {Ms(r.Latency.Percentile(50))} ms  p99 {Ms(r.Latency.Percentile(99))} ms  p99.9 {Ms(r.Latency.Percentile(99.9))} ms  max {Ms(r.Latency.Max)} ms  "
+            + $"(p99 inbox {Ms(r.InboxLatency.Percentile(99))} ms, shared {Ms(r.SharedLatency.Percentile(99))} ms)  "
             + $"delivered {r.Delivered}/{r.Expected}  lost {r.Lost}  dup {r.Duplicates}  misrouted {r.Misrouted}  publish errors {r.PublishErrors}  "
             + $"stream failures {r.StreamFailures}  streams {r.Streams}  writes {r.Writes} at {r.AchievedRate:F0}/s"
             + (r.FirstError is null ? string.Empty : $"  first error: {r.FirstError}"));
