@@ -11,8 +11,8 @@ namespace RemoteCam.Relay.Engine;
 
 /// <summary>
 /// One database (namespace). All writes go through a single writer loop: a batch of writes is
-/// applied in order to an immutable tree, journaled, fsynced once (group commit), and only then
-/// published to readers and streams and acknowledged. Readers take the published root without
+/// applied in order to an immutable tree, journaled and published to readers and streams, then
+/// fsynced once (group commit) before any write of it is acknowledged. Readers take the published root without
 /// locks; streams are registered under the same lock that publishes, so a stream's first event
 /// and the events after it never miss or repeat a write.
 /// </summary>
@@ -184,49 +184,55 @@ internal sealed class Database : IDisposable
                 batch.Add(pending);
             }
 
-            var before = _root;
-            var root = before;
-            var now = NowMs;
-            foreach (var pending in batch)
+            try
             {
-                var (outcome, newRoot, change) = Apply(pending.Command, root, now);
-                pending.Outcome = outcome;
-                if (change is null)
-                {
-                    continue;
-                }
-
-                record.ResetWrittenCount();
-                JournalRecords.Write(record, change);
-                _log.Append(record.WrittenSpan);
-                applied.Add(new Applied(change, root, newRoot));
-                root = newRoot;
+                ProcessBatch(batch, applied, record);
             }
-
-            if (applied.Count > 0)
+            catch (Exception e) when (e is IOException or InvalidOperationException)
             {
-                try
+                // Nothing of this batch is acknowledged. A log that failed refuses further
+                // writes, so the database answers 503 until the disk is fixed and it restarts.
+                foreach (var pending in batch)
                 {
-                    _log.Commit();
+                    pending.Outcome = new WriteOutcome(WriteStatus.Unavailable, Error: "The write could not be made durable: " + e.Message);
                 }
-                catch (IOException e)
-                {
-                    // Nothing of this batch is acknowledged or published.
-                    foreach (var pending in batch)
-                    {
-                        pending.Outcome = new WriteOutcome(WriteStatus.Unavailable, Error: "The write could not be made durable: " + e.Message);
-                    }
-
-                    Complete(batch);
-                    continue;
-                }
-
-                Publish(root, applied);
-                MaybeSnapshot(root);
             }
 
             Complete(batch);
         }
+    }
+
+    private void ProcessBatch(List<PendingWrite> batch, List<Applied> applied, ArrayBufferWriter<byte> record)
+    {
+        var root = _root;
+        var now = NowMs;
+        foreach (var pending in batch)
+        {
+            var (outcome, newRoot, change) = Apply(pending.Command, root, now);
+            pending.Outcome = outcome;
+            if (change is null)
+            {
+                continue;
+            }
+
+            record.ResetWrittenCount();
+            JournalRecords.Write(record, change);
+            _log.Append(record.WrittenSpan);
+            applied.Add(new Applied(change, root, newRoot));
+            root = newRoot;
+        }
+
+        if (applied.Count == 0)
+        {
+            return;
+        }
+
+        // Readers and streams see the batch at once; writers hear back only after the commit.
+        // The journal is sequential, so any write acknowledged later (including one made by a
+        // client that saw this batch) is durable together with it.
+        Publish(root, applied);
+        _log.Commit();
+        MaybeSnapshot(root);
     }
 
     private static void Complete(List<PendingWrite> batch)
