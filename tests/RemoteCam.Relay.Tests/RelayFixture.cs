@@ -9,7 +9,7 @@ namespace RemoteCam.Relay.Tests;
 /// to talk to it. Used as a class fixture (one relay per test class) or started directly by a
 /// test that needs its own options. Tests share a relay by writing under <see cref="NewPath"/>.
 /// </summary>
-public sealed class RelayFixture : IAsyncLifetime
+public sealed class RelayFixture : IAsyncLifetime, IAsyncDisposable
 {
     private string? _dataDirectory;
     private RelayServer? _relay;
@@ -57,6 +57,8 @@ public sealed class RelayFixture : IAsyncLifetime
             Directory.Delete(_dataDirectory, recursive: true);
         }
     }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     /// <summary>A location no other test uses, e.g. <c>t/3f2a…</c> (no leading slash, no <c>.json</c>).</summary>
     public static string NewPath() => "t/" + Guid.NewGuid().ToString("N");

@@ -45,6 +45,9 @@ public sealed class SseStream : IAsyncDisposable
 
     public HttpResponseMessage Response => _response;
 
+    /// <summary>The client's copy of the listened location, updated by every put and patch read.</summary>
+    public SseCache Cache { get; } = new();
+
     public static async Task<SseStream> OpenAsync(HttpClient http, Uri url, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -147,6 +150,7 @@ public sealed class SseStream : IAsyncDisposable
             var next = await NextAsync(timeout);
             if (next.Event != "keep-alive")
             {
+                Cache.Apply(next);
                 return next;
             }
         }
@@ -159,6 +163,23 @@ public sealed class SseStream : IAsyncDisposable
         Assert.True(next.Event == eventName && next.Path == path, $"expected event: {eventName} path {path} data {dataJson}, got {next}");
         JsonAssert.Equal(dataJson, next.Payload);
         return next;
+    }
+
+    /// <summary>Reads events until the client's copy equals <paramref name="expectedJson"/>; fails if it does not within the event timeout.</summary>
+    public async Task ConvergesToAsync(string expectedJson)
+    {
+        var seen = new List<SseEvent>();
+        while (!Cache.Matches(expectedJson))
+        {
+            try
+            {
+                seen.Add(await NextDataEventAsync());
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"the stream's copy is {Cache}, expected {expectedJson}; events: {string.Join(" | ", seen)}");
+            }
+        }
     }
 
     /// <summary>
