@@ -158,6 +158,24 @@ public sealed class DataRuleTests(RelayFixture relay) : IClassFixture<RelayFixtu
     }
 
     [Fact]
+    public async Task The_longest_valid_path_is_accepted()
+    {
+        // 31 levels of 768-byte keys: about 24 KB of path (70 KB percent-encoded), all valid.
+        var key = string.Concat(Enumerable.Repeat("%C3%A9", 384));
+        var path = string.Join('/', Enumerable.Range(0, 31).Select(i => key));
+
+        Assert.Equal(200, (await relay.PutAsync(path, "\"deep\"")).Status);
+
+        JsonAssert.Equal("\"deep\"", await relay.ReadAsync(path));
+    }
+
+    [Fact]
+    public async Task A_nul_character_in_the_path_is_a_json_400()
+    {
+        JsonAssert.IsBadRequest(await relay.GetAsync(RelayFixture.NewPath() + "/a%00b"));
+    }
+
+    [Fact]
     public async Task Unicode_keys_are_accepted()
     {
         var path = RelayFixture.NewPath();
