@@ -15,7 +15,7 @@ namespace RemoteCam.Relay.Tests.Fuzz;
 /// </summary>
 public sealed class RestFuzzTests(ITestOutputHelper output)
 {
-    private const int Requests = 4000;
+    private const int Requests = 6000;
     private const int Parallelism = 8;
 
     [Fact]
