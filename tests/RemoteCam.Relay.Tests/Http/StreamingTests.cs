@@ -289,6 +289,18 @@ public sealed class StreamingTests(RelayFixture relay) : IClassFixture<RelayFixt
         await stream.ExpectAsync("put", "/", "\"stream ns\"");
     }
 
+    [Theory]
+    [InlineData("bad.key", "")]
+    [InlineData("ok", "bogus=1")]
+    [InlineData("ok", "ns=bad_ns")]
+    [InlineData("ok/.priority", "")]
+    public async Task An_invalid_stream_request_is_a_json_400(string key, string query)
+    {
+        var response = await relay.GetAsync(RelayFixture.NewPath() + "/" + key, query, ("Accept", "text/event-stream"));
+
+        JsonAssert.IsBadRequest(response);
+    }
+
     [Fact]
     public async Task The_owner_token_may_stream()
     {
