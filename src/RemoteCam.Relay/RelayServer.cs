@@ -94,6 +94,10 @@ public sealed class RelayServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = WriteSizeLimits.Unlimited;
+            // A valid path (31 keys of up to 768 bytes, percent-encoded) is far longer than Kestrel's
+            // 8 KiB default; past the limit Kestrel answers 414 without the JSON error body.
+            kestrel.Limits.MaxRequestLineSize = 128 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 160 * 1024;
             kestrel.Limits.MinResponseDataRate = null;
             kestrel.Limits.MaxConcurrentConnections = null;
             kestrel.Limits.MaxConcurrentUpgradedConnections = null;

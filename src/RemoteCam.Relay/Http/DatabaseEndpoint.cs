@@ -268,6 +268,8 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
             return;
         }
 
+        // A client too slow to keep up loses its connection (and reconnects to a fresh snapshot).
+        using var dropWhenOverflowed = stream.Overflowed.Register(static state => ((HttpContext)state!).Abort(), context);
         try
         {
             var response = context.Response;

@@ -14,6 +14,7 @@ internal sealed class EventStream
 {
     private readonly Channel<byte[]> _frames;
     private readonly long _maxQueuedBytes;
+    private readonly CancellationTokenSource _overflowed = new();
     private long _queuedBytes;
 
     public EventStream(DataPath path, Identity who, bool export, int maxQueuedFrames, long maxQueuedBytes)
@@ -40,11 +41,23 @@ internal sealed class EventStream
     /// <summary>Why the stream ended early, if it did (overflow, cancel).</summary>
     public string? ClosedBecause { get; private set; }
 
+    /// <summary>
+    /// Cancelled when the client fell too far behind: its connection must then be dropped, not
+    /// drained, since a client that does not read would otherwise hold the backlog forever.
+    /// </summary>
+    public CancellationToken Overflowed => _overflowed.Token;
+
     public bool TryEnqueue(byte[] frame)
     {
         if (Interlocked.Add(ref _queuedBytes, frame.Length) > _maxQueuedBytes || !_frames.Writer.TryWrite(frame))
         {
             Close("overflow");
+            if (!_overflowed.IsCancellationRequested)
+            {
+                // Callbacks (dropping the connection) run on the thread pool, never under the writer's lock.
+                _ = Task.Run(_overflowed.Cancel);
+            }
+
             return false;
         }
 
