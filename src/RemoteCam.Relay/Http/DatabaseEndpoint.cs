@@ -200,6 +200,15 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
             return;
         }
 
+        if (IsJsonNull(body.Value.Span))
+        {
+            // A PATCH of null deletes the location, as in Firebase: firebase-tools' database:remove
+            // deletes with exactly this request.
+            var removed = await database.WriteAsync(new SetCommand(who, request.Path, null));
+            await RespondToWriteAsync(context, request, removed, false, w => w.WriteNullValue());
+            return;
+        }
+
         if (!PatchBody.TryParse(body.Value, request.Path, out var children, out var error))
         {
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
@@ -353,6 +362,8 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
 
         return buffer.WrittenMemory;
     }
+
+    private static bool IsJsonNull(ReadOnlySpan<byte> json) => json.Trim(" \t\r\n"u8).SequenceEqual("null"u8);
 
     private static JsonDocument? ParseOrNull(ReadOnlyMemory<byte> json)
     {
