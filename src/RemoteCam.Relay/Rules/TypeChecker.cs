@@ -34,9 +34,20 @@ internal sealed class TypeChecker
         var type = new TypeChecker(kind, wildcards).Check(expr, 0);
         if ((type & RuleType.Boolean) == 0)
         {
-            throw new RuleSyntaxException("Expression must evaluate to a boolean.", expr.Offset);
+            throw new RuleSyntaxException("Expression must evaluate to a boolean.", StartOf(expr));
         }
     }
+
+    /// <summary>Where an expression's text begins (operators record their own offset).</summary>
+    private static int StartOf(Expr expr) => expr switch
+    {
+        BinaryExpr binary => StartOf(binary.Left),
+        MemberExpr member => StartOf(member.Target),
+        IndexExpr index => StartOf(index.Target),
+        CallExpr call => StartOf(call.Callee),
+        ConditionalExpr conditional => StartOf(conditional.Condition),
+        _ => expr.Offset,
+    };
 
     private RuleType Check(Expr expr, int depth)
     {
