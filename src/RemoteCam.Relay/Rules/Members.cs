@@ -53,8 +53,4 @@ internal static class Members
 
         return null;
     }
-
-    public static bool IsSnapshotMember(string name) => Snapshot.ContainsKey(name);
-
-    public static bool IsStringMember(string name) => String.ContainsKey(name);
 }

@@ -152,7 +152,7 @@ internal sealed partial class RuleSetLoader
     {
         switch (member.Value)
         {
-            case JsonLiteral { Value: bool constant } literal:
+            case JsonLiteral { Value: bool constant }:
                 return new CompiledRule(new LiteralExpr(constant, 0), rulePath);
             case JsonString text:
                 try

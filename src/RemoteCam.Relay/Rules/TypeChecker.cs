@@ -79,14 +79,14 @@ internal sealed class TypeChecker
             case IdentifierExpr id:
                 return Variable(id);
             case MemberExpr member:
-                return Member(member, Check(member.Target, depth), called: false, [], depth);
+                return Member(member, Check(member.Target, depth), called: false, []);
             case CallExpr call:
                 if (call.Callee is not MemberExpr callee)
                 {
                     throw new RuleSyntaxException("Only methods can be called.", call.Offset);
                 }
 
-                return Member(callee, Check(callee.Target, depth), called: true, call.Arguments.Select(a => (a, Check(a, depth))).ToList(), depth);
+                return Member(callee, Check(callee.Target, depth), called: true, call.Arguments.Select(a => (a, Check(a, depth))).ToList());
             case IndexExpr index:
                 {
                     var target = Check(index.Target, depth);
@@ -161,9 +161,8 @@ internal sealed class TypeChecker
         }
     }
 
-    private static RuleType Member(MemberExpr member, RuleType target, bool called, List<(Expr Expr, RuleType Type)> args, int depth)
+    private static RuleType Member(MemberExpr member, RuleType target, bool called, List<(Expr Expr, RuleType Type)> args)
     {
-        _ = depth;
         var signature = Members.Find(target, member.Name);
         if (signature is null)
         {
