@@ -127,6 +127,23 @@ public sealed class LoadTests
     }
 
     [Fact]
+    public void RepositoryRulesFileLoadsAndIsClosed()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "RemoteCam.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        var text = File.ReadAllText(Path.Combine(directory.FullName, "database.rules.json"));
+        Assert.True(RuleSet.TryLoad(text, out RuleSet? rules, out string error), error);
+        var policy = new RulesPolicy(rules!);
+        Assert.False(policy.CanRead(RulesTestHelpers.Who("u"), DataPath.Root, null, 0));
+        Assert.False(policy.CanWrite(RulesTestHelpers.Who("u"), DataPath.Parse("/x"), null, RulesTestHelpers.Json("1"), 0));
+    }
+
+    [Fact]
     public void IndexLookup()
     {
         var rules = RuleSet.Load("""
