@@ -12,6 +12,13 @@ internal interface IAccessPolicy
     bool CanRead(Identity who, DataPath path, Node? root, long nowMs);
 
     /// <summary>
+    /// May <paramref name="who"/> run <paramref name="query"/> at <paramref name="path"/>? Security
+    /// rules can test the query (<c>query.orderByChild</c>, <c>query.limitToFirst</c>, …); policies
+    /// that cannot see queries decide as for a plain read.
+    /// </summary>
+    bool CanRead(Identity who, DataPath path, Node? root, long nowMs, QuerySpec? query) => CanRead(who, path, root, nowMs);
+
+    /// <summary>
     /// May <paramref name="who"/> change <paramref name="path"/> from its value in
     /// <paramref name="root"/> to its value in <paramref name="newRoot"/>? Multi-path updates ask
     /// once per written location, with the same <paramref name="newRoot"/> holding all of them.
