@@ -30,6 +30,13 @@ public sealed record RelayOptions
     /// <summary>Journal bytes written after which a new snapshot is taken, bounding restart time.</summary>
     public long SnapshotAfterBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// A database.rules.json for every database, reloaded when it changes. Null: no rules, so
+    /// access is open (as the Firebase emulator without a rules file) unless a database's rules
+    /// are set with <c>PUT /.settings/rules.json</c>.
+    /// </summary>
+    public string? RulesFile { get; init; }
+
     /// <summary>The project id in the ID tokens the relay issues (their <c>aud</c>, and <c>iss</c> suffix).</summary>
     public string ProjectId { get; init; } = "demo-remotecam";
 

@@ -25,13 +25,15 @@ public sealed class RelayServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly DatabaseRegistry _databases;
     private readonly AuthService _auth;
+    private readonly AccessControl _access;
     private readonly Timer _keepAlive;
     private readonly TimeSpan _keepAliveInterval;
     private long _lastKeepAlive;
     private int _disposed;
 
-    private RelayServer(WebApplication app, DatabaseRegistry databases, AuthService auth, Uri url, RelayOptions options)
+    private RelayServer(WebApplication app, DatabaseRegistry databases, AuthService auth, AccessControl access, Uri url, RelayOptions options)
     {
+        _access = access;
         _app = app;
         _databases = databases;
         _auth = auth;
@@ -58,10 +60,11 @@ public sealed class RelayServer : IAsyncDisposable
         }
 
         var dataDirectory = options.DataDirectory is null ? null : Path.GetFullPath(options.DataDirectory);
+        var access = new AccessControl(options.RulesFile, dataDirectory, options.Log);
         var databases = new DatabaseRegistry(
             dataDirectory,
             options.MaxDatabases,
-            _ => OpenAccess.Instance,
+            access.PolicyFor,
             TimeProvider.System,
             dataDirectory is null
                 ? null
@@ -71,22 +74,23 @@ public sealed class RelayServer : IAsyncDisposable
         {
             auth = new AuthService(dataDirectory, options.ProjectId, options.AcceptUnsignedTokens, options.SignUpsPerHourPerAddress);
             databases.OpenExisting();
-            var app = Build(options, databases, auth);
+            var app = Build(options, databases, auth, access);
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var url = new Uri(address.EndsWith('/') ? address : address + "/");
             options.Log?.WriteLine($"Relay listening on {url}");
-            return new RelayServer(app, databases, auth, url, options);
+            return new RelayServer(app, databases, auth, access, url, options);
         }
         catch
         {
+            access.Dispose();
             auth?.Dispose();
             databases.Dispose();
             throw;
         }
     }
 
-    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases, AuthService auth)
+    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases, AuthService auth, AccessControl access)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -117,14 +121,16 @@ public sealed class RelayServer : IAsyncDisposable
         });
         builder.Services.AddRoutingCore();
         var app = builder.Build();
-        var endpoint = new DatabaseEndpoint(databases, RelaySettings.From(options), new Authentication(auth, TimeProvider.System));
+        var authentication = new Authentication(auth, TimeProvider.System);
+        var endpoint = new DatabaseEndpoint(databases, RelaySettings.From(options), authentication, access);
         var authEndpoints = new AuthEndpoints(auth, TimeProvider.System);
-        app.Run(context => Dispatch(context, endpoint, authEndpoints));
+        var rules = new RulesEndpoint(access, authentication, options.DefaultNamespace);
+        app.Run(context => Dispatch(context, endpoint, authEndpoints, rules));
         return app;
     }
 
     /// <summary>The one routing table: CORS preflight, database REST, everything else 404.</summary>
-    private static Task Dispatch(HttpContext context, DatabaseEndpoint database, AuthEndpoints auth)
+    private static Task Dispatch(HttpContext context, DatabaseEndpoint database, AuthEndpoints auth, RulesEndpoint rules)
     {
         if (Cors.Apply(context))
         {
@@ -135,6 +141,11 @@ public sealed class RelayServer : IAsyncDisposable
         if (AuthEndpoints.Handles(path))
         {
             return auth.HandleAsync(context);
+        }
+
+        if (path == RulesEndpoint.Path)
+        {
+            return rules.HandleAsync(context);
         }
 
         if (path.EndsWith(".json", StringComparison.Ordinal))
@@ -155,9 +166,11 @@ public sealed class RelayServer : IAsyncDisposable
         }
 
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+        var rulesVersion = _access.Version;
         foreach (var database in _databases.Open)
         {
             database.Tick(now, keepAlive);
+            database.RecheckStreams(rulesVersion);
         }
     }
 
@@ -184,5 +197,6 @@ public sealed class RelayServer : IAsyncDisposable
         await _app.DisposeAsync();
         _databases.Dispose();
         _auth.Dispose();
+        _access.Dispose();
     }
 }

@@ -13,6 +13,10 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 for every interface).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => 9000 };
         var data = new Option<string>("--data") { Description = "Data directory (created if missing).", DefaultValueFactory = _ => DefaultDataDirectory() };
+        var rules = new Option<string?>("--rules")
+        {
+            Description = "Security rules file, reloaded when it changes (default: database.rules.json in the current folder, when present).",
+        };
         var snapshotAfter = new Option<long>("--snapshot-after")
         {
             Description = "Journal bytes after which a snapshot is taken (bounds restart time).",
@@ -34,11 +38,23 @@ internal static class ServeCommand
             }
         });
 
-        var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) until Ctrl+C.") { host, port, data, snapshotAfter };
+        var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) until Ctrl+C.") { host, port, data, rules, snapshotAfter };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var rulesFile = parse.GetValue(rules);
+            if (rulesFile is null && File.Exists("database.rules.json"))
+            {
+                rulesFile = "database.rules.json";
+            }
+            else if (rulesFile is not null && !File.Exists(rulesFile))
+            {
+                await error.WriteLineAsync($"remotecam: the rules file {rulesFile} does not exist.");
+                return 1;
+            }
+
             var options = new RelayOptions
             {
+                RulesFile = rulesFile,
                 Host = parse.GetValue(host)!,
                 Port = parse.GetValue(port),
                 DataDirectory = parse.GetValue(data),
@@ -60,6 +76,11 @@ internal static class ServeCommand
                 await error.WriteLineAsync($"remotecam: {e.Message}");
                 return 1;
             }
+            catch (InvalidDataException e)
+            {
+                await error.WriteLineAsync($"remotecam: {e.Message}");
+                return 1;
+            }
             catch (FormatException)
             {
                 await error.WriteLineAsync($"remotecam: --host must be an IP address, localhost or 0.0.0.0 (got \"{options.Host}\").");
@@ -69,6 +90,9 @@ internal static class ServeCommand
             await using (relay)
             {
                 await output.WriteLineAsync($"Data directory: {Path.GetFullPath(options.DataDirectory!)}");
+                await output.WriteLineAsync(rulesFile is null
+                    ? "No rules file: every client may read and write everything (as the Firebase emulator without rules)."
+                    : $"Security rules: {Path.GetFullPath(rulesFile)} (reloaded when it changes)");
                 await output.WriteLineAsync("Press Ctrl+C to stop.");
                 try
                 {

@@ -29,6 +29,8 @@ internal sealed class Database : IDisposable
     private readonly PushIds _pushIds = new();
     private readonly Thread _writer;
     private Node? _root;
+    private Node? _checkedRoot;
+    private int _checkedRulesVersion;
     private Task _snapshot = Task.CompletedTask;
 
     public Database(string name, IDurableLog log, Func<IAccessPolicy> policy, TimeProvider time)
@@ -63,8 +65,8 @@ internal sealed class Database : IDisposable
 
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public bool CanRead(Identity who, DataPath path, Node? root) =>
-        who.IsAdmin || _policy().CanRead(who, path, root, NowMs);
+    public bool CanRead(Identity who, DataPath path, Node? root, QuerySpec? query = null) =>
+        who.IsAdmin || _policy().CanRead(who, path, root, NowMs, query);
 
     public Task<WriteOutcome> WriteAsync(WriteCommand command)
     {
@@ -119,6 +121,33 @@ internal sealed class Database : IDisposable
                 else if (keepAlive)
                 {
                     s.TryEnqueue(SseFrames.KeepAlive);
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// Checks open streams again after rules or data changed (rules may read any data, so any
+    /// change counts): a listener that lost read access gets <c>cancel</c> and is closed.
+    /// Called about once a second, doing nothing when neither changed since the last check.
+    /// </summary>
+    public void RecheckStreams(int rulesVersion)
+    {
+        lock (_publishGate)
+        {
+            var root = _root;
+            if (ReferenceEquals(root, _checkedRoot) && rulesVersion == _checkedRulesVersion)
+            {
+                return;
+            }
+
+            _checkedRoot = root;
+            _checkedRulesVersion = rulesVersion;
+            _listeners.ForEach(s =>
+            {
+                if (!CanRead(s.Who, s.Path, root))
+                {
+                    s.Close("cancel", SseFrames.PermissionDenied);
                 }
             });
         }

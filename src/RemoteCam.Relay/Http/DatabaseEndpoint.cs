@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using RemoteCam.Relay.Access;
 using RemoteCam.Relay.Data;
 using RemoteCam.Relay.Engine;
+using RemoteCam.Relay.Rules;
 using RemoteCam.Relay.Streaming;
 
 namespace RemoteCam.Relay.Http;
@@ -16,7 +17,7 @@ namespace RemoteCam.Relay.Http;
 /// The RTDB REST API at <c>/&lt;path&gt;.json</c>: GET (or a stream with
 /// <c>Accept: text/event-stream</c>), PUT, POST, PATCH and DELETE, one handler per verb.
 /// </summary>
-internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings settings, Authentication authentication)
+internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings settings, Authentication authentication, AccessControl access)
 {
     private static readonly byte[] NullJson = "null"u8.ToArray();
 
@@ -62,7 +63,7 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
                 await StreamAsync(context, request, database, who);
                 break;
             case "GET":
-                await GetAsync(context, request, database, who, wantsETag);
+                await GetAsync(context, request, database, who, wantsETag, access.RulesFor(name)?.Rules);
                 break;
             case "PUT":
                 await PutAsync(context, request, database, who, ifMatch.Length > 0 ? ifMatch : null, wantsETag);
@@ -82,7 +83,7 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
     private static bool IsStreamRequest(HttpRequest request) =>
         request.Headers.Accept.Any(a => a is not null && a.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase));
 
-    private static async Task GetAsync(HttpContext context, RestRequest request, Database database, Identity who, bool wantsETag)
+    private static async Task GetAsync(HttpContext context, RestRequest request, Database database, Identity who, bool wantsETag, RuleSet? rules)
     {
         if (request.Info)
         {
@@ -91,9 +92,17 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
         }
 
         var root = database.Root;
-        if (!database.CanRead(who, request.Path, root))
+        if (!database.CanRead(who, request.Path, root, request.Query))
         {
             await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, Errors.PermissionDenied);
+            return;
+        }
+
+        // Firebase requires an index for REST queries ordered by a child or by value.
+        if (request.Query is { } ordered && rules is not null && !rules.HasIndexFor(request.Path, ordered))
+        {
+            var index = ordered.OrderBy == QueryOrder.Value ? ".value" : string.Join('/', ordered.ChildPath!.Keys);
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, RuleSet.IndexNotDefinedMessage(request.Path, index));
             return;
         }
 
