@@ -60,9 +60,14 @@ internal sealed class FirebaseUrl
         var result = new StringBuilder();
         foreach (string segment in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
-            // "." and ".." would otherwise be collapsed by URI normalisation and address another location.
-            string escaped = segment is "." or ".." ? segment.Replace(".", "%2E", StringComparison.Ordinal) : Uri.EscapeDataString(segment);
-            result.Append('/').Append(escaped);
+            // System.Uri collapses "." and ".." even when percent-encoded, so the request would address
+            // another location; Firebase keys cannot contain '.' anyway.
+            if (segment is "." or "..")
+            {
+                throw new ArgumentException($"Path segments cannot be '.' or '..': {path}", nameof(path));
+            }
+
+            result.Append('/').Append(Uri.EscapeDataString(segment));
         }
 
         return result.Length == 0 ? "/" : result.ToString();
