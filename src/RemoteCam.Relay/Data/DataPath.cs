@@ -25,6 +25,9 @@ internal sealed class DataPath : IEquatable<DataPath>
 
     public DataPath Parent => IsRoot ? this : new DataPath(Keys.Take(Keys.Count - 1).ToArray());
 
+    /// <summary>The first <paramref name="count"/> keys of this path.</summary>
+    public DataPath Prefix(int count) => count >= Count ? this : count == 0 ? Root : new DataPath(Keys.Take(count).ToArray());
+
     public DataPath Child(string key) => new([.. Keys, key]);
 
     public DataPath Concat(DataPath relative) => relative.IsRoot ? this : IsRoot ? relative : new([.. Keys, .. relative.Keys]);

@@ -15,6 +15,15 @@ internal static class JsonTree
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
+    /// <summary>Output options: minimal escaping (quotes and control characters only), as Firebase answers.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new()
+    {
+        SkipValidation = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static readonly JsonWriterOptions PrettyWriterOptions = WriterOptions with { Indented = true };
+
     /// <summary>
     /// Parses request data. <paramref name="baseDepth"/> is the depth of the location it is
     /// written to, so that the whole tree stays under <see cref="DataPath.MaxDepth"/> levels.
@@ -285,7 +294,7 @@ internal static class JsonTree
     public static byte[] ToUtf8(Node? node, bool export = false)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        using (var writer = new Utf8JsonWriter(buffer, JsonTree.WriterOptions))
         {
             Write(writer, node, export);
         }

@@ -1,0 +1,1 @@
+Console.WriteLine("RemoteCam benchmarks: see docs/bench.md");

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Net.Sockets;
+
+using RemoteCam.Relay;
+
+namespace RemoteCam.Cli.Commands;
+
+/// <summary><c>remotecam serve</c>: runs the embedded relay until Ctrl+C.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 for every interface).", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => 9000 };
+        var data = new Option<string>("--data") { Description = "Data directory (created if missing).", DefaultValueFactory = _ => DefaultDataDirectory() };
+        port.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                r.AddError("--port must be between 0 and 65535.");
+            }
+        });
+
+        var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) until Ctrl+C.") { host, port, data };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new RelayOptions
+            {
+                Host = parse.GetValue(host)!,
+                Port = parse.GetValue(port),
+                DataDirectory = parse.GetValue(data),
+                Log = output,
+            };
+            RelayServer relay;
+            try
+            {
+                relay = await RelayServer.StartAsync(options, cancellationToken);
+            }
+            catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await error.WriteLineAsync($"remotecam: cannot listen on {options.Host}:{options.Port}: the port is in use. Pick another with --port.");
+                return 1;
+            }
+            catch (IOException e)
+            {
+                await error.WriteLineAsync($"remotecam: {e.Message}");
+                return 1;
+            }
+            catch (FormatException)
+            {
+                await error.WriteLineAsync($"remotecam: --host must be an IP address, localhost or 0.0.0.0 (got \"{options.Host}\").");
+                return 2;
+            }
+
+            await using (relay)
+            {
+                await output.WriteLineAsync($"Data directory: {Path.GetFullPath(options.DataDirectory!)}");
+                await output.WriteLineAsync("Press Ctrl+C to stop.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    await output.WriteLineAsync("Stopping…");
+                }
+            }
+
+            await output.WriteLineAsync("Stopped.");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Per-user data folder (XDG on Linux), so the relay keeps its data across runs.</summary>
+    private static string DefaultDataDirectory() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "remotecam", "relay");
+}

@@ -1,0 +1,35 @@
+namespace RemoteCam.Relay;
+
+/// <summary>How to run a relay. Defaults suit one machine; every limit is explicit.</summary>
+public sealed record RelayOptions
+{
+    /// <summary>The address to listen on: an IP address, <c>localhost</c>, or <c>0.0.0.0</c> for every interface.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The TCP port; 0 picks a free one (see <see cref="RelayServer.Url"/>).</summary>
+    public int Port { get; init; } = 9000;
+
+    /// <summary>Where data is kept (one folder per database); null keeps everything in memory only.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>The database used when a request names none with <c>?ns=</c>.</summary>
+    public string DefaultNamespace { get; init; } = "remotecam";
+
+    /// <summary>How many databases (<c>?ns=</c> names) one relay serves.</summary>
+    public int MaxDatabases { get; init; } = 100;
+
+    /// <summary>How often an idle stream gets a <c>keep-alive</c> event.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Events a stream may have waiting before it is closed as too slow (the client then reconnects).</summary>
+    public int MaxQueuedEventsPerStream { get; init; } = 4096;
+
+    /// <summary>Bytes a stream may have waiting before it is closed as too slow.</summary>
+    public long MaxQueuedBytesPerStream { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>Journal bytes written after which a new snapshot is taken, bounding restart time.</summary>
+    public long SnapshotAfterBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Where log lines go; null is silent.</summary>
+    public TextWriter? Log { get; init; }
+}

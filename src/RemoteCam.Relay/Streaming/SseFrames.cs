@@ -1,0 +1,50 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+using RemoteCam.Relay.Data;
+
+namespace RemoteCam.Relay.Streaming;
+
+/// <summary>Server-Sent Events frames as Firebase sends them: <c>event: NAME\ndata: JSON\n\n</c>.</summary>
+internal static class SseFrames
+{
+    public static readonly byte[] KeepAlive = Encoding.UTF8.GetBytes("event: keep-alive\ndata: null\n\n");
+
+    public static readonly byte[] PermissionDenied = Encoding.UTF8.GetBytes("event: cancel\ndata: \"Permission denied\"\n\n");
+
+    public static readonly byte[] AuthRevoked = Encoding.UTF8.GetBytes("event: auth_revoked\ndata: \"credential is no longer valid\"\n\n");
+
+    public static byte[] Put(DataPath relative, Node? data, bool export) => Frame("put", relative, w => JsonTree.Write(w, data, export));
+
+    /// <summary>A patch: each key (a relative path, slashes allowed) replaces that child.</summary>
+    public static byte[] Patch(DataPath relative, IReadOnlyList<KeyValuePair<DataPath, Node?>> children, bool export) =>
+        Frame("patch", relative, w =>
+        {
+            w.WriteStartObject();
+            foreach (var (path, value) in children)
+            {
+                w.WritePropertyName(string.Join('/', path.Keys));
+                JsonTree.Write(w, value, export);
+            }
+
+            w.WriteEndObject();
+        });
+
+    private static byte[] Frame(string name, DataPath relative, Action<Utf8JsonWriter> writeData)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        buffer.Write(Encoding.ASCII.GetBytes("event: " + name + "\ndata: "));
+        using (var writer = new Utf8JsonWriter(buffer, JsonTree.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("path", relative.ToString());
+            writer.WritePropertyName("data");
+            writeData(writer);
+            writer.WriteEndObject();
+        }
+
+        buffer.Write("\n\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+}
