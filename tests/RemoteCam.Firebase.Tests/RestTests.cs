@@ -96,6 +96,27 @@ public sealed class RestTests(RelayFixture relay)
     }
 
     [Fact]
+    public async Task Query_parameter_token_is_fetched_for_every_request_and_stream()
+    {
+        int fetched = 0;
+        FirebaseDatabaseClient db = relay.NewDatabase(FirebaseAuth.IdToken(_ =>
+        {
+            _ = Interlocked.Increment(ref fetched);
+            return ValueTask.FromResult<string?>("owner");
+        }));
+
+        await db.SetAsync("x", 1);
+        Assert.Equal(1, await db.GetAsync<int>("x"));
+        await foreach (DatabaseEvent e in db.ListenAsync("x", Json.Timeout()))
+        {
+            Json.Equal("1", Assert.IsType<PutEvent>(e).Data);
+            break;
+        }
+
+        Assert.Equal(3, fetched);
+    }
+
+    [Fact]
     public async Task Queries_filter_order_and_limit()
     {
         FirebaseDatabaseClient db = relay.NewDatabase();
