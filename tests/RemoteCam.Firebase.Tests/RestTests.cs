@@ -99,7 +99,7 @@ public sealed class RestTests(RelayFixture relay)
     public async Task Query_parameter_token_is_fetched_for_every_request_and_stream()
     {
         int fetched = 0;
-        FirebaseDatabaseClient db = relay.NewDatabase(FirebaseAuth.IdToken(_ =>
+        FirebaseDatabaseClient db = relay.NewDatabase(FirebaseAuth.IdToken(cancellationToken =>
         {
             _ = Interlocked.Increment(ref fetched);
             return ValueTask.FromResult<string?>("owner");
