@@ -30,6 +30,18 @@ public sealed record RelayOptions
     /// <summary>Journal bytes written after which a new snapshot is taken, bounding restart time.</summary>
     public long SnapshotAfterBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>The project id in the ID tokens the relay issues (their <c>aud</c>, and <c>iss</c> suffix).</summary>
+    public string ProjectId { get; init; } = "demo-remotecam";
+
+    /// <summary>
+    /// Accept unsigned (<c>alg: none</c>) ID tokens, as Firebase's emulators do, for tools and
+    /// tests. Off by default: anyone who can reach the relay could otherwise claim any uid.
+    /// </summary>
+    public bool AcceptUnsignedTokens { get; init; }
+
+    /// <summary>New anonymous accounts per hour from one address (loopback is not limited), as Firebase limits.</summary>
+    public int SignUpsPerHourPerAddress { get; init; } = 100;
+
     /// <summary>Where log lines go; null is silent.</summary>
     public TextWriter? Log { get; init; }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 using RemoteCam.Relay.Access;
+using RemoteCam.Relay.Auth;
 using RemoteCam.Relay.Engine;
 using RemoteCam.Relay.Http;
 using RemoteCam.Relay.Persistence;
@@ -23,16 +24,26 @@ public sealed class RelayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly DatabaseRegistry _databases;
+    private readonly AuthService _auth;
     private readonly Timer _keepAlive;
+    private readonly TimeSpan _keepAliveInterval;
+    private long _lastKeepAlive;
     private int _disposed;
 
-    private RelayServer(WebApplication app, DatabaseRegistry databases, Uri url, RelayOptions options)
+    private RelayServer(WebApplication app, DatabaseRegistry databases, AuthService auth, Uri url, RelayOptions options)
     {
         _app = app;
         _databases = databases;
+        _auth = auth;
         Url = url;
-        _keepAlive = new Timer(_ => SendKeepAlives(), null, options.KeepAliveInterval, options.KeepAliveInterval);
+        _keepAliveInterval = options.KeepAliveInterval;
+        _lastKeepAlive = TimeProvider.System.GetTimestamp();
+        var tick = options.KeepAliveInterval < TimeSpan.FromSeconds(1) ? options.KeepAliveInterval : TimeSpan.FromSeconds(1);
+        _keepAlive = new Timer(_ => Tick(), null, tick, tick);
     }
+
+    /// <summary>The admin key: <c>Authorization: Bearer KEY</c> is admin from any address (owner works from loopback only).</summary>
+    public string AdminKey => _auth.AdminKey;
 
     /// <summary>Where the relay listens, e.g. <c>http://127.0.0.1:9000/</c>.</summary>
     public Uri Url { get; }
@@ -55,24 +66,27 @@ public sealed class RelayServer : IAsyncDisposable
             dataDirectory is null
                 ? null
                 : name => new JournalLog(Path.Combine(dataDirectory, name), new JournalOptions { SnapshotAfterBytes = options.SnapshotAfterBytes }));
+        AuthService? auth = null;
         try
         {
+            auth = new AuthService(dataDirectory, options.ProjectId, options.AcceptUnsignedTokens, options.SignUpsPerHourPerAddress);
             databases.OpenExisting();
-            var app = Build(options, databases);
+            var app = Build(options, databases, auth);
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var url = new Uri(address.EndsWith('/') ? address : address + "/");
             options.Log?.WriteLine($"Relay listening on {url}");
-            return new RelayServer(app, databases, url, options);
+            return new RelayServer(app, databases, auth, url, options);
         }
         catch
         {
+            auth?.Dispose();
             databases.Dispose();
             throw;
         }
     }
 
-    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases)
+    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases, AuthService auth)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -99,13 +113,14 @@ public sealed class RelayServer : IAsyncDisposable
         });
         builder.Services.AddRoutingCore();
         var app = builder.Build();
-        var endpoint = new DatabaseEndpoint(databases, RelaySettings.From(options));
-        app.Run(context => Dispatch(context, endpoint));
+        var endpoint = new DatabaseEndpoint(databases, RelaySettings.From(options), new Authentication(auth, TimeProvider.System));
+        var authEndpoints = new AuthEndpoints(auth, TimeProvider.System);
+        app.Run(context => Dispatch(context, endpoint, authEndpoints));
         return app;
     }
 
     /// <summary>The one routing table: CORS preflight, database REST, everything else 404.</summary>
-    private static Task Dispatch(HttpContext context, DatabaseEndpoint database)
+    private static Task Dispatch(HttpContext context, DatabaseEndpoint database, AuthEndpoints auth)
     {
         if (Cors.Apply(context))
         {
@@ -113,6 +128,11 @@ public sealed class RelayServer : IAsyncDisposable
         }
 
         var path = context.Request.Path.Value ?? "/";
+        if (AuthEndpoints.Handles(path))
+        {
+            return auth.HandleAsync(context);
+        }
+
         if (path.EndsWith(".json", StringComparison.Ordinal))
         {
             return database.HandleAsync(context, path[..^".json".Length]);
@@ -121,11 +141,19 @@ public sealed class RelayServer : IAsyncDisposable
         return DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status404NotFound, Errors.NotFound);
     }
 
-    private void SendKeepAlives()
+    /// <summary>Runs every second: expired tokens end their streams; keep-alives go out every interval.</summary>
+    private void Tick()
     {
+        var keepAlive = TimeProvider.System.GetElapsedTime(Volatile.Read(ref _lastKeepAlive)) >= _keepAliveInterval;
+        if (keepAlive)
+        {
+            Volatile.Write(ref _lastKeepAlive, TimeProvider.System.GetTimestamp());
+        }
+
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
         foreach (var database in _databases.Open)
         {
-            database.SendKeepAlives();
+            database.Tick(now, keepAlive);
         }
     }
 
@@ -151,5 +179,6 @@ public sealed class RelayServer : IAsyncDisposable
 
         await _app.DisposeAsync();
         _databases.Dispose();
+        _auth.Dispose();
     }
 }

@@ -13,6 +13,19 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 for every interface).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => 9000 };
         var data = new Option<string>("--data") { Description = "Data directory (created if missing).", DefaultValueFactory = _ => DefaultDataDirectory() };
+        var snapshotAfter = new Option<long>("--snapshot-after")
+        {
+            Description = "Journal bytes after which a snapshot is taken (bounds restart time).",
+            DefaultValueFactory = _ => 64L * 1024 * 1024,
+            Hidden = true,
+        };
+        snapshotAfter.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<long>() < 1)
+            {
+                r.AddError("--snapshot-after must be a positive number of bytes.");
+            }
+        });
         port.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 0 or > 65535)
@@ -21,7 +34,7 @@ internal static class ServeCommand
             }
         });
 
-        var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) until Ctrl+C.") { host, port, data };
+        var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) until Ctrl+C.") { host, port, data, snapshotAfter };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new RelayOptions
@@ -29,6 +42,7 @@ internal static class ServeCommand
                 Host = parse.GetValue(host)!,
                 Port = parse.GetValue(port),
                 DataDirectory = parse.GetValue(data),
+                SnapshotAfterBytes = parse.GetValue(snapshotAfter),
                 Log = output,
             };
             RelayServer relay;

@@ -102,12 +102,25 @@ internal sealed class Database : IDisposable
         }
     }
 
-    /// <summary>Queues a keep-alive on every open stream.</summary>
-    public void SendKeepAlives()
+    /// <summary>
+    /// Periodic work on open streams: a stream whose token has expired gets <c>auth_revoked</c>
+    /// and is closed; with <paramref name="keepAlive"/>, the others get a <c>keep-alive</c>.
+    /// </summary>
+    public void Tick(long nowSeconds, bool keepAlive)
     {
         lock (_publishGate)
         {
-            _listeners.ForEach(s => s.TryEnqueue(SseFrames.KeepAlive));
+            _listeners.ForEach(s =>
+            {
+                if (s.Who.ExpiresAtSeconds > 0 && s.Who.ExpiresAtSeconds <= nowSeconds)
+                {
+                    s.Close("auth_revoked", SseFrames.AuthRevoked);
+                }
+                else if (keepAlive)
+                {
+                    s.TryEnqueue(SseFrames.KeepAlive);
+                }
+            });
         }
     }
 

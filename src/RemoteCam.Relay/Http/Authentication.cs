@@ -4,23 +4,28 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 using RemoteCam.Relay.Access;
+using RemoteCam.Relay.Auth;
 
 namespace RemoteCam.Relay.Http;
 
 /// <summary>
 /// Works out who a request is from: <c>auth=</c>, <c>access_token=</c> or
-/// <c>Authorization: Bearer</c>. The emulator's <c>owner</c> token is admin, but only from a
-/// loopback address, so nobody on a LAN can claim it.
+/// <c>Authorization: Bearer</c>. The emulator's <c>owner</c> token is admin only from a loopback
+/// address, so nobody on a LAN can claim it; from elsewhere the admin key (kept in the data
+/// directory) is admin. Any other token must be an ID token this relay signed (or, when the
+/// relay accepts them, an unsigned emulator token).
 /// </summary>
-internal static class Authentication
+internal sealed class Authentication(AuthService auth, TimeProvider time)
 {
     public const string OwnerToken = "owner";
+    public const string ExpiredToken = "Auth token is expired";
+    public const string InvalidToken = "Could not parse auth token.";
 
     public static string? TokenOf(HttpRequest request)
     {
-        if (request.Query.TryGetValue("auth", out var auth) && !string.IsNullOrEmpty(auth))
+        if (request.Query.TryGetValue("auth", out var value) && !string.IsNullOrEmpty(value))
         {
-            return auth.ToString();
+            return value.ToString();
         }
 
         if (request.Query.TryGetValue("access_token", out var access) && !string.IsNullOrEmpty(access))
@@ -37,21 +42,33 @@ internal static class Authentication
         return null;
     }
 
-    public static Identity Identify(HttpContext context)
+    /// <summary>The identity, or null with the 401 message to answer.</summary>
+    public Identity? Identify(HttpContext context, out string error)
     {
+        error = "";
         var token = TokenOf(context.Request);
         if (token is null)
         {
             return Identity.Anonymous;
         }
 
-        if (token == OwnerToken && IsLoopback(context.Connection.RemoteIpAddress))
+        if ((token == OwnerToken && IsLoopback(context.Connection.RemoteIpAddress)) || auth.IsAdminKey(token))
         {
             return ActingAs(context.Request) ?? Identity.Admin;
         }
 
-        // Token verification (ID tokens, admin key) comes with the security rules engine.
-        return Identity.Anonymous;
+        var check = auth.Tokens.Verify(token, time.GetUtcNow().ToUnixTimeSeconds());
+        switch (check.Status)
+        {
+            case TokenStatus.Valid:
+                return new Identity(false, check.Uid, check.Provider, check.Claims, check.ExpiresAtSeconds);
+            case TokenStatus.Expired:
+                error = ExpiredToken;
+                return null;
+            default:
+                error = InvalidToken;
+                return null;
+        }
     }
 
     public static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);

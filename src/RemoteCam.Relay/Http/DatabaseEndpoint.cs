@@ -16,7 +16,7 @@ namespace RemoteCam.Relay.Http;
 /// The RTDB REST API at <c>/&lt;path&gt;.json</c>: GET (or a stream with
 /// <c>Accept: text/event-stream</c>), PUT, POST, PATCH and DELETE, one handler per verb.
 /// </summary>
-internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings settings)
+internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings settings, Authentication authentication)
 {
     private static readonly byte[] NullJson = "null"u8.ToArray();
 
@@ -35,7 +35,13 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
             return;
         }
 
-        var who = Authentication.Identify(context);
+        var who = authentication.Identify(context, out var authError);
+        if (who is null)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, authError);
+            return;
+        }
+
         var wantsETag = string.Equals(context.Request.Headers["X-Firebase-ETag"], "true", StringComparison.OrdinalIgnoreCase);
         var ifMatch = context.Request.Headers.IfMatch.ToString();
         if (request.Method == "PATCH" && wantsETag)
@@ -98,13 +104,9 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
             return;
         }
 
-        if (request.HasQuery)
+        if (request.Query is { } query)
         {
-            if (!Queries.TryApply(value, request.QueryParams, out value, out var queryError))
-            {
-                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, queryError);
-                return;
-            }
+            value = QueryEngine.Apply(value, query);
         }
 
         if (wantsETag)

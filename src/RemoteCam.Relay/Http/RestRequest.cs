@@ -56,10 +56,8 @@ internal sealed partial class RestRequest
 
     public string? Download { get; init; }
 
-    /// <summary>Query parameters (orderBy, limits, ranges) by name, raw.</summary>
-    public required IReadOnlyDictionary<string, string> QueryParams { get; init; }
-
-    public bool HasQuery => QueryParams.Count > 0;
+    /// <summary>The query (orderBy, ranges, limits), or null when there is none.</summary>
+    public QuerySpec? Query { get; init; }
 
     public static bool TryParse(HttpRequest http, string pathWithoutJson, out RestRequest request, out string error)
     {
@@ -213,6 +211,11 @@ internal sealed partial class RestRequest
             }
         }
 
+        if (!QueryParser.TryParse(query, out var querySpec, out error))
+        {
+            return false;
+        }
+
         request = new RestRequest
         {
             Method = method,
@@ -227,7 +230,7 @@ internal sealed partial class RestRequest
             WriteSizeLimit = sizeLimit,
             Callback = callback.Length > 0 ? callback : null,
             Download = http.Query["download"].ToString() is { Length: > 0 } download ? download : null,
-            QueryParams = query,
+            Query = querySpec,
         };
         return true;
     }

@@ -1,0 +1,137 @@
+using System.Globalization;
+
+namespace RemoteCam.Bench;
+
+/// <summary>Command-line options (<c>--name value</c>); see <see cref="Usage"/>.</summary>
+internal sealed class BenchOptions
+{
+    public const string Usage = """
+        usage: RemoteCam.Bench <command> [options]
+
+        commands:
+          all          memory, latency and writes; prints a summary table with ratios and goals
+          latency      write → stream delivery latency, relay vs nchan
+          memory       resident memory per idle stream, relay vs nchan
+          writes       acknowledged writes per second against the relay
+          host-relay   run the relay in this process (used by the others): --port N --data DIR [--host H]
+
+        options (defaults in brackets):
+          --targets relay,nchan    servers to measure [relay,nchan; writes: relay]
+          --inboxes N              inbox streams, one per inbox channel [2000]
+          --shared-streams N       streams on the one shared channel [100]
+          --rate N                 writes per second in the latency test [1000]
+          --shared-fraction F      fraction of writes to the shared channel [0.01]
+          --warmup S               latency warm-up seconds, not measured [5]
+          --duration S             latency measured seconds [20]
+          --drain S                max seconds to wait for late deliveries [5]
+          --idle-streams N         idle streams in the memory test [2000]
+          --settle S               seconds to let memory settle [3]
+          --writers 1,16,64        concurrent writers for the writes test [1,16,64]
+          --write-seconds S        seconds per writer count [3]
+          --nginx-workers N|auto   nginx worker_processes [1]
+          --nginx PATH             nginx binary [$NGINX, else PATH]
+          --nchan-module PATH      ngx_nchan_module.so [$NCHAN_MODULE, else nginx's modules path]
+        """;
+
+    public string Command { get; private set; } = "all";
+
+    public IReadOnlyList<string>? Targets { get; private set; }
+
+    public int Inboxes { get; private set; } = 2000;
+
+    public int SharedStreams { get; private set; } = 100;
+
+    public double Rate { get; private set; } = 1000;
+
+    public double SharedFraction { get; private set; } = 0.01;
+
+    public double WarmupSeconds { get; private set; } = 5;
+
+    public double DurationSeconds { get; private set; } = 20;
+
+    public double DrainSeconds { get; private set; } = 5;
+
+    public int IdleStreams { get; private set; } = 2000;
+
+    public double SettleSeconds { get; private set; } = 3;
+
+    public IReadOnlyList<int> Writers { get; private set; } = [1, 16, 64];
+
+    public double WriteSeconds { get; private set; } = 3;
+
+    public string NginxWorkers { get; private set; } = "1";
+
+    public string? Nginx { get; private set; }
+
+    public string? NchanModule { get; private set; }
+
+    public string Host { get; private set; } = "127.0.0.1";
+
+    public int Port { get; private set; } = 9000;
+
+    public string? DataDirectory { get; private set; }
+
+    public IReadOnlyList<string> TargetsFor(string command) => Targets ?? (command == "writes" ? ["relay"] : ["relay", "nchan"]);
+
+    public static BenchOptions Parse(string[] args)
+    {
+        BenchOptions o = new();
+        int i = 0;
+        if (args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal))
+        {
+            o.Command = args[0];
+            i = 1;
+        }
+
+        for (; i < args.Length; i++)
+        {
+            string name = args[i];
+            if (name is "-h" or "--help")
+            {
+                o.Command = "help";
+                continue;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"option {name} needs a value");
+            }
+
+            string value = args[++i];
+            switch (name)
+            {
+                case "--targets": o.Targets = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--inboxes": o.Inboxes = ParseInt(name, value); break;
+                case "--shared-streams": o.SharedStreams = ParseInt(name, value); break;
+                case "--rate": o.Rate = ParseDouble(name, value); break;
+                case "--shared-fraction": o.SharedFraction = ParseDouble(name, value); break;
+                case "--warmup": o.WarmupSeconds = ParseDouble(name, value); break;
+                case "--duration": o.DurationSeconds = ParseDouble(name, value); break;
+                case "--drain": o.DrainSeconds = ParseDouble(name, value); break;
+                case "--idle-streams": o.IdleStreams = ParseInt(name, value); break;
+                case "--settle": o.SettleSeconds = ParseDouble(name, value); break;
+                case "--writers": o.Writers = [.. value.Split(',').Select(v => ParseInt(name, v))]; break;
+                case "--write-seconds": o.WriteSeconds = ParseDouble(name, value); break;
+                case "--nginx-workers": o.NginxWorkers = value; break;
+                case "--nginx": o.Nginx = value; break;
+                case "--nchan-module": o.NchanModule = value; break;
+                case "--host": o.Host = value; break;
+                case "--port": o.Port = ParseInt(name, value); break;
+                case "--data": o.DataDirectory = value; break;
+                default: throw new ArgumentException($"unknown option {name}");
+            }
+        }
+
+        return o;
+    }
+
+    private static int ParseInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int result) && result >= 0
+            ? result
+            : throw new ArgumentException($"{name}: not a non-negative integer: {value}");
+
+    private static double ParseDouble(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double result) && result >= 0
+            ? result
+            : throw new ArgumentException($"{name}: not a non-negative number: {value}");
+}

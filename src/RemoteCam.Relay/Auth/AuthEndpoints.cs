@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text.Json;
+
+using Microsoft.AspNetCore.Http;
+
+namespace RemoteCam.Relay.Auth;
+
+/// <summary>
+/// Anonymous sign-in shaped like Google's Identity Toolkit and Secure Token REST APIs (and the
+/// Firebase Auth emulator, which serves them under the same paths):
+/// <c>POST /identitytoolkit.googleapis.com/v1/accounts:signUp?key=…</c> and
+/// <c>POST /securetoken.googleapis.com/v1/token?key=…</c>. Errors use Google's error shape.
+/// </summary>
+internal sealed class AuthEndpoints(AuthService auth, TimeProvider time)
+{
+    public const string SignUpPath = "/identitytoolkit.googleapis.com/v1/accounts:signUp";
+    public const string TokenPath = "/securetoken.googleapis.com/v1/token";
+
+    public static bool Handles(string path) => path is SignUpPath or TokenPath;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            await GoogleErrorAsync(context, StatusCodes.Status404NotFound, "NOT_FOUND", "NOT_FOUND");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(context.Request.Query["key"]) && string.IsNullOrEmpty(context.Request.Headers["X-Goog-Api-Key"]))
+        {
+            await GoogleErrorAsync(context, StatusCodes.Status403Forbidden, "The request is missing a valid API key.", "PERMISSION_DENIED");
+            return;
+        }
+
+        if (context.Request.Path == SignUpPath)
+        {
+            await SignUpAsync(context);
+        }
+        else
+        {
+            await RefreshAsync(context);
+        }
+    }
+
+    private async Task SignUpAsync(HttpContext context)
+    {
+        var body = await ReadJsonAsync(context);
+        if (body is { ValueKind: JsonValueKind.Object } obj
+            && (obj.TryGetProperty("email", out _) || obj.TryGetProperty("password", out _) || obj.TryGetProperty("idToken", out _)))
+        {
+            await GoogleErrorAsync(context, StatusCodes.Status400BadRequest, "OPERATION_NOT_ALLOWED : Only anonymous sign-up is supported by this server.", "INVALID_ARGUMENT");
+            return;
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (!auth.TryCountSignUp(context.Connection.RemoteIpAddress, now))
+        {
+            await GoogleErrorAsync(context, StatusCodes.Status400BadRequest, "TOO_MANY_ATTEMPTS_TRY_LATER : Too many sign-ups from this address; try again in an hour.", "INVALID_ARGUMENT");
+            return;
+        }
+
+        var (account, refresh) = auth.Accounts.CreateAnonymous(now);
+        var idToken = auth.Tokens.Issue(account.Uid, account.Provider, now / 1000, now / 1000);
+        await WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteString("kind", "identitytoolkit#SignupNewUserResponse");
+            w.WriteString("idToken", idToken);
+            w.WriteString("email", "");
+            w.WriteString("refreshToken", refresh);
+            w.WriteString("expiresIn", TokenService.LifetimeSeconds.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("localId", account.Uid);
+        });
+    }
+
+    private async Task RefreshAsync(HttpContext context)
+    {
+        string? grantType, refreshToken;
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            grantType = form["grant_type"].ToString();
+            refreshToken = form["refresh_token"].ToString();
+        }
+        else
+        {
+            var body = await ReadJsonAsync(context);
+            grantType = body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty("grant_type", out var g) ? g.GetString() : null;
+            refreshToken = body is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty("refresh_token", out var r) ? r.GetString() : null;
+        }
+
+        if (string.IsNullOrEmpty(grantType) || grantType != "refresh_token")
+        {
+            await GoogleErrorAsync(context, StatusCodes.Status400BadRequest, string.IsNullOrEmpty(grantType) ? "MISSING_GRANT_TYPE" : "INVALID_GRANT_TYPE", "INVALID_ARGUMENT");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(refreshToken))
+        {
+            await GoogleErrorAsync(context, StatusCodes.Status400BadRequest, "MISSING_REFRESH_TOKEN", "INVALID_ARGUMENT");
+            return;
+        }
+
+        var account = auth.Accounts.FindByRefreshToken(refreshToken);
+        if (account is null)
+        {
+            await GoogleErrorAsync(context, StatusCodes.Status400BadRequest, "INVALID_REFRESH_TOKEN", "INVALID_ARGUMENT");
+            return;
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000;
+        var idToken = auth.Tokens.Issue(account.Uid, account.Provider, account.CreatedMs / 1000, now);
+        await WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteString("access_token", idToken);
+            w.WriteString("expires_in", TokenService.LifetimeSeconds.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("token_type", "Bearer");
+            w.WriteString("refresh_token", refreshToken);
+            w.WriteString("id_token", idToken);
+            w.WriteString("user_id", account.Uid);
+            w.WriteString("project_id", auth.Tokens.ProjectId);
+        });
+    }
+
+    private static async Task<JsonElement?> ReadJsonAsync(HttpContext context)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Google's error shape: <c>{"error":{"code":400,"message":"…","errors":[…],"status":"…"}}</c>.</summary>
+    private static Task GoogleErrorAsync(HttpContext context, int code, string message, string status) =>
+        WriteAsync(context, code, w =>
+        {
+            w.WriteStartObject("error");
+            w.WriteNumber("code", code);
+            w.WriteString("message", message);
+            w.WriteStartArray("errors");
+            w.WriteStartObject();
+            w.WriteString("message", message);
+            w.WriteString("domain", "global");
+            w.WriteString("reason", code == StatusCodes.Status403Forbidden ? "forbidden" : "invalid");
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteString("status", status);
+            w.WriteEndObject();
+        });
+
+    private static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> writeProperties)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, Data.JsonTree.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writeProperties(writer);
+            writer.WriteEndObject();
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=UTF-8";
+        context.Response.Headers.CacheControl = "no-cache, no-store, max-age=0, must-revalidate";
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+}
