@@ -103,7 +103,10 @@ public sealed class DatabaseListener : IAsyncDisposable
         }
     }
 
-    /// <summary>The error that ended the last connection, if any.</summary>
+    /// <summary>
+    /// The most recent error: what ended the last connection, or an exception thrown by a
+    /// <see cref="Changed"/> or <see cref="Disconnected"/> handler (caught so the listener keeps running).
+    /// </summary>
     public Exception? LastError
     {
         get
@@ -200,7 +203,7 @@ public sealed class DatabaseListener : IAsyncDisposable
                 lastError = error;
             }
 
-            Disconnected?.Invoke(error);
+            Raise(Disconnected, error);
             await Task.Delay(delay, stop).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxReconnectDelay.Ticks));
         }
@@ -258,7 +261,22 @@ public sealed class DatabaseListener : IAsyncDisposable
         }
 
         signal.TrySetResult();
-        Changed?.Invoke(current);
+        Raise(Changed, current);
+    }
+
+    private void Raise<T>(Action<T>? handler, T argument)
+    {
+        try
+        {
+            handler?.Invoke(argument);
+        }
+        catch (Exception e)
+        {
+            lock (gate)
+            {
+                lastError = e;
+            }
+        }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -96,6 +96,20 @@ public sealed class StreamingTests(RelayFixture relay)
         Assert.Equal(1, listener.ConnectionCount);
     }
 
+    [Fact]
+    public async Task A_throwing_handler_does_not_stop_the_listener()
+    {
+        FirebaseDatabaseClient db = relay.NewDatabase();
+        await using DatabaseListener listener = db.StartListener("n");
+        listener.Changed += _ => throw new InvalidOperationException("handler bug");
+
+        await db.SetAsync("n", 1);
+        await db.SetAsync("n", 2);
+
+        _ = await listener.WaitUntilAsync(v => v.ValueKind == JsonValueKind.Number && v.GetInt32() == 2, Json.Timeout());
+        Assert.Equal("handler bug", Assert.IsType<InvalidOperationException>(listener.LastError).Message);
+    }
+
     /// <summary>Returns the next event that is not a keep-alive, which must be a <typeparamref name="T"/>.</summary>
     private static async Task<T> NextAsync<T>(IAsyncEnumerator<DatabaseEvent> events)
         where T : DatabaseEvent
