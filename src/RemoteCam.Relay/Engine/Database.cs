@@ -30,6 +30,7 @@ internal sealed class Database : IDisposable
     private readonly Thread _writer;
     private Node? _root;
     private Node? _checkedRoot;
+    private bool _closing;
     private int _checkedRulesVersion;
     private Task _snapshot = Task.CompletedTask;
 
@@ -91,6 +92,13 @@ internal sealed class Database : IDisposable
             }
 
             stream.TryEnqueue(SseFrames.Put(DataPath.Root, Tree.Get(root, stream.Path), stream.Export));
+            if (_closing)
+            {
+                // Shutting down: answer with the snapshot and end, so stopping never waits on it.
+                stream.Close("shutdown");
+                return true;
+            }
+
             _listeners.Add(stream);
             return true;
         }
@@ -158,6 +166,7 @@ internal sealed class Database : IDisposable
     {
         lock (_publishGate)
         {
+            _closing = true;
             _listeners.ForEach(s => s.Close("shutdown"));
         }
     }

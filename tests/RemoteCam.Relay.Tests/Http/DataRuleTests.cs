@@ -169,10 +169,17 @@ public sealed class DataRuleTests(RelayFixture relay) : IClassFixture<RelayFixtu
         JsonAssert.Equal("\"deep\"", await relay.ReadAsync(path));
     }
 
+    /// <summary>
+    /// Kestrel refuses a NUL in the request target before the relay sees it, so this 400 has an
+    /// empty body (a documented difference, docs/relay.md); nothing is written and the relay goes on.
+    /// </summary>
     [Fact]
-    public async Task A_nul_character_in_the_path_is_a_json_400()
+    public async Task A_nul_character_in_the_path_is_a_400_and_writes_nothing()
     {
-        JsonAssert.IsBadRequest(await relay.GetAsync(RelayFixture.NewPath() + "/a%00b"));
+        var path = RelayFixture.NewPath();
+        Assert.Equal(400, (await relay.PutAsync(path + "/a%00b", "1")).Status);
+        Assert.Equal(400, (await relay.GetAsync(path + "/a%00b")).Status);
+        JsonAssert.Equal("null", await relay.ReadAsync(path));
     }
 
     [Fact]
