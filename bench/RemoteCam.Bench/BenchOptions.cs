@@ -13,6 +13,7 @@ internal sealed class BenchOptions
           latency      write → stream delivery latency, relay vs nchan
           memory       resident memory per idle stream, relay vs nchan
           writes       acknowledged writes per second against the relay
+          rules        cost of one security-rules access decision, in process (goal ≤ 10 µs)
           host-relay   run the relay in this process (used by the others): --port N --data DIR [--host H]
 
         options (defaults in brackets):

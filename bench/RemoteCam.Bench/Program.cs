@@ -19,6 +19,9 @@ switch (options.Command)
         return 0;
     case "host-relay":
         return await RelayHost.RunAsync(options);
+    case "rules":
+        RulesBenchmark.Run();
+        return 0;
     case "all" or "latency" or "memory" or "writes":
         break;
     default:
