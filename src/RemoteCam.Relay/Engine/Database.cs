@@ -28,6 +28,8 @@ internal sealed class Database : IDisposable
     private readonly ListenerTree _listeners = new();
     private readonly PushIds _pushIds = new();
     private readonly Thread _writer;
+    private readonly Thread _committer;
+    private readonly Channel<CommitJob> _commits = Channel.CreateBounded<CommitJob>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
     private Node? _root;
     private Node? _checkedRoot;
     private bool _closing;
@@ -42,6 +44,8 @@ internal sealed class Database : IDisposable
         _time = time;
         Recovered = Recover();
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = $"relay writer {name}" };
+        _committer = new Thread(CommitLoop) { IsBackground = true, Name = $"relay committer {name}" };
+        _committer.Start();
         _writer.Start();
     }
 
@@ -175,6 +179,7 @@ internal sealed class Database : IDisposable
     {
         _queue.Writer.TryComplete();
         _writer.Join();
+        _committer.Join();
         CloseStreams();
 
         try
@@ -207,70 +212,103 @@ internal sealed class Database : IDisposable
         return state;
     }
 
+    /// <summary>
+    /// The writer thread: applies batches in order, journals them into records and publishes
+    /// them at once, then hands them to the committer. It never waits for the disk, so a write
+    /// arriving during an fsync is applied and delivered without waiting for it.
+    /// </summary>
     private void WriterLoop()
     {
         var reader = _queue.Reader;
-        var batch = new List<PendingWrite>(MaxBatch);
-        var applied = new List<Applied>(MaxBatch);
         var record = new ArrayBufferWriter<byte>(4096);
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            batch.Clear();
-            applied.Clear();
+            var batch = new List<PendingWrite>();
             while (batch.Count < MaxBatch && reader.TryRead(out var pending))
             {
                 batch.Add(pending);
             }
 
+            var job = new CommitJob(batch);
+            var applied = new List<Applied>();
+            var root = _root;
+            var now = NowMs;
+            foreach (var pending in batch)
+            {
+                var (outcome, newRoot, change) = Apply(pending.Command, root, now);
+                pending.Outcome = outcome;
+                if (change is null)
+                {
+                    continue;
+                }
+
+                record.ResetWrittenCount();
+                JournalRecords.Write(record, change);
+                job.Records.Add(record.WrittenSpan.ToArray());
+                applied.Add(new Applied(change, root, newRoot));
+                root = newRoot;
+            }
+
+            if (applied.Count > 0)
+            {
+                // Readers and streams see the batch at once; writers hear back only after its
+                // commit. The journal is sequential, so any write acknowledged later (including
+                // one made by a client that saw this batch) is durable together with it.
+                Publish(root, applied);
+            }
+
+            job.Root = root;
+            // Bounded: when the disk falls behind, the writer waits here rather than growing memory.
+            _commits.Writer.WriteAsync(job).AsTask().GetAwaiter().GetResult();
+        }
+
+        _commits.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// The committer thread: journals every batch waiting, fsyncs once for all of them (group
+    /// commit), then acknowledges their writes. All calls to the log happen on this thread.
+    /// </summary>
+    private void CommitLoop()
+    {
+        var reader = _commits.Reader;
+        var jobs = new List<CommitJob>();
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            jobs.Clear();
+            while (reader.TryRead(out var job))
+            {
+                jobs.Add(job);
+            }
+
             try
             {
-                ProcessBatch(batch, applied, record);
+                foreach (var job in jobs)
+                {
+                    foreach (var bytes in job.Records)
+                    {
+                        _log.Append(bytes);
+                    }
+                }
+
+                _log.Commit();
+                MaybeSnapshot(jobs[^1].Root);
             }
             catch (Exception e) when (e is IOException or InvalidOperationException)
             {
-                // Nothing of this batch is acknowledged. A log that failed refuses further
+                // Nothing of these batches is acknowledged. A log that failed refuses further
                 // writes, so the database answers 503 until the disk is fixed and it restarts.
-                foreach (var pending in batch)
+                foreach (var pending in jobs.SelectMany(j => j.Batch))
                 {
                     pending.Outcome = new WriteOutcome(WriteStatus.Unavailable, Error: "The write could not be made durable: " + e.Message);
                 }
             }
 
-            Complete(batch);
-        }
-    }
-
-    private void ProcessBatch(List<PendingWrite> batch, List<Applied> applied, ArrayBufferWriter<byte> record)
-    {
-        var root = _root;
-        var now = NowMs;
-        foreach (var pending in batch)
-        {
-            var (outcome, newRoot, change) = Apply(pending.Command, root, now);
-            pending.Outcome = outcome;
-            if (change is null)
+            foreach (var job in jobs)
             {
-                continue;
+                Complete(job.Batch);
             }
-
-            record.ResetWrittenCount();
-            JournalRecords.Write(record, change);
-            _log.Append(record.WrittenSpan);
-            applied.Add(new Applied(change, root, newRoot));
-            root = newRoot;
         }
-
-        if (applied.Count == 0)
-        {
-            return;
-        }
-
-        // Readers and streams see the batch at once; writers hear back only after the commit.
-        // The journal is sequential, so any write acknowledged later (including one made by a
-        // client that saw this batch) is durable together with it.
-        Publish(root, applied);
-        _log.Commit();
-        MaybeSnapshot(root);
     }
 
     private static void Complete(List<PendingWrite> batch)
@@ -452,6 +490,17 @@ internal sealed class Database : IDisposable
     }
 
     private sealed record Applied(Change Change, Node? Before, Node? After);
+
+    /// <summary>A batch on its way from the writer to the committer.</summary>
+    private sealed class CommitJob(List<PendingWrite> batch)
+    {
+        public List<PendingWrite> Batch { get; } = batch;
+
+        public List<byte[]> Records { get; } = [];
+
+        /// <summary>The state after this batch: what a snapshot taken after its commit holds.</summary>
+        public Node? Root { get; set; }
+    }
 }
 
 /// <summary>A resolved change: a value set at a path, or (with children) a multi-path update.</summary>
