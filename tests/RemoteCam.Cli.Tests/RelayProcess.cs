@@ -7,14 +7,20 @@ namespace RemoteCam.Cli.Tests;
 internal sealed partial class RelayProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly Task<string> _restOfOutput;
 
-    private RelayProcess(Process process, Uri url)
+    private RelayProcess(Process process, Uri url, string firstLines)
     {
         _process = process;
         Url = url;
+        FirstLines = firstLines;
+        _restOfOutput = process.StandardOutput.ReadToEndAsync();
     }
 
     public Uri Url { get; }
+
+    /// <summary>What the relay printed as it started, up to "Press Ctrl+C to stop.".</summary>
+    public string FirstLines { get; }
 
     public static async Task<RelayProcess> StartAsync(string dataDirectory, params string[] extraArguments)
     {
@@ -34,6 +40,7 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var lines = new System.Text.StringBuilder();
         while (true)
         {
             var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
@@ -42,14 +49,27 @@ internal sealed partial class RelayProcess : IAsyncDisposable
                 throw new InvalidOperationException("remotecam serve exited before listening: " + await stderr);
             }
 
-            var match = ListeningLine().Match(line);
-            if (match.Success)
+            lines.AppendLine(line);
+            var match = ListeningLine().Match(lines.ToString());
+            if (match.Success && line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
             {
-                // Keep draining stdout so the process never blocks on a full pipe.
-                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-                return new RelayProcess(process, new Uri(match.Groups[1].Value));
+                // The rest of stdout keeps draining, so the process never blocks on a full pipe.
+                return new RelayProcess(process, new Uri(match.Groups[1].Value), lines.ToString());
             }
         }
+    }
+
+    /// <summary>Sends SIGTERM (what a service manager sends) and returns the exit code and the output after start-up.</summary>
+    public async Task<(int ExitCode, string Output)> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        return (_process.ExitCode, await _restOfOutput);
     }
 
     /// <summary>SIGKILL: no chance to flush or close anything.</summary>

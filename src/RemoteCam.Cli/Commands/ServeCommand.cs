@@ -17,6 +17,10 @@ internal static class ServeCommand
         {
             Description = "Security rules file, reloaded when it changes (default: database.rules.json in the current folder, when present).",
         };
+        var acceptUnsigned = new Option<bool>("--accept-unsigned-tokens")
+        {
+            Description = "Emulator compatibility: accept unsigned (alg: none) ID tokens, as Firebase's emulators do. Anyone who can reach the relay can then claim any user id: for tools and tests only.",
+        };
         var snapshotAfter = new Option<long>("--snapshot-after")
         {
             Description = "Journal bytes after which a snapshot is taken (bounds restart time).",
@@ -38,7 +42,7 @@ internal static class ServeCommand
             }
         });
 
-        var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) until Ctrl+C.") { host, port, data, rules, snapshotAfter };
+        var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) until Ctrl+C.") { host, port, data, rules, acceptUnsigned, snapshotAfter };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var rulesFile = parse.GetValue(rules);
@@ -55,6 +59,7 @@ internal static class ServeCommand
             var options = new RelayOptions
             {
                 RulesFile = rulesFile,
+                AcceptUnsignedTokens = parse.GetValue(acceptUnsigned),
                 Host = parse.GetValue(host)!,
                 Port = parse.GetValue(port),
                 DataDirectory = parse.GetValue(data),
@@ -90,6 +95,11 @@ internal static class ServeCommand
             await using (relay)
             {
                 await output.WriteLineAsync($"Data directory: {Path.GetFullPath(options.DataDirectory!)}");
+                if (options.AcceptUnsignedTokens)
+                {
+                    await output.WriteLineAsync("Warning: unsigned ID tokens are accepted (--accept-unsigned-tokens): any client can claim any user id.");
+                }
+
                 await output.WriteLineAsync(rulesFile is null
                     ? "No rules file: every client may read and write everything (as the Firebase emulator without rules)."
                     : $"Security rules: {Path.GetFullPath(rulesFile)} (reloaded when it changes)");
