@@ -8,10 +8,15 @@ namespace RemoteCam.Cli;
 /// <summary>Composes the commands; <c>Main</c> only calls this, and tests call it with their own writers.</summary>
 internal static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, Environment.GetEnvironmentVariable, cancellationToken);
+
+    /// <summary>As above, with the environment variables the run sees (tests give their own config folder).</summary>
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken = default)
     {
         var console = new CliConsole(output, error);
-        var global = new GlobalOptions();
+        var global = new GlobalOptions(environment);
         var root = new RootCommand("RemoteCam: turn old phones into home security cameras.")
         {
             global.Json,
@@ -48,7 +53,7 @@ internal static class CliApp
         {
             // A bug, not a failure the user can fix: say what happened; the stack trace only on request.
             console.Fail($"unexpected error: {e.GetType().Name}: {e.Message}", ExitCodes.Usage);
-            if (Environment.GetEnvironmentVariable("REMOTECAM_DEBUG") is { Length: > 0 })
+            if (environment("REMOTECAM_DEBUG") is { Length: > 0 })
             {
                 await error.WriteLineAsync(e.ToString());
             }

@@ -1,10 +1,18 @@
 using System.CommandLine;
 
+using RemoteCam.Cli.Profiles;
+
 namespace RemoteCam.Cli.Cli;
 
-/// <summary>Options every command accepts; one instance per run, added to the root command as recursive options.</summary>
-internal sealed class GlobalOptions
+/// <summary>
+/// Options every command accepts (one instance per run, added to the root command as recursive
+/// options), and the environment the run sees, so tests can point the config folder elsewhere.
+/// </summary>
+internal sealed class GlobalOptions(Func<string, string?> environment)
 {
+    /// <summary>The profile store of this run (<c>REMOTECAM_CONFIG_DIR</c>, XDG, or <c>~/.config/remotecam</c>).</summary>
+    public ProfileStore Profiles => ProfileStore.For(environment);
+
     public Option<bool> Json { get; } = new("--json")
     {
         Description = "Write the result as one JSON document on stdout, for scripts.",

@@ -12,7 +12,7 @@ internal static class CommandBackends
     {
         backend = null;
         exitCode = ExitCodes.Ok;
-        var store = ProfileStore.ForCurrentUser();
+        var store = global.Profiles;
         if (!store.TryResolve(parse.GetValue(global.Profile), out var name, out var profile, out var error)
             || !Backend.TryCreate(name, profile, out backend, out error))
         {

@@ -29,7 +29,7 @@ internal static class InitCommand
         var relay = new Option<string?>("--relay") { Description = "URL of a relay ('remotecam serve'), e.g. http://192.168.1.20:9000." };
         var adminKey = new Option<string?>("--admin-key")
         {
-            Description = "The relay's admin key (hex of <data>/.auth/admin.key on the relay's machine); not needed for a relay on this machine.",
+            Description = "The relay's admin key (the text of <data>/.auth/admin.key on the relay's machine); not needed for a relay on this machine.",
         };
         var data = new Option<string?>("--data") { Description = "Data directory of a relay on this machine, where its admin key is read (default: as 'remotecam serve')." };
         var list = new Option<bool>("--list") { Description = "List the profiles instead (as 'remotecam profiles')." };
@@ -76,7 +76,7 @@ internal static class InitCommand
             var json = parse.GetValue(global.Json);
             if (parse.GetValue(list))
             {
-                return ProfilesCommand.List(console, json);
+                return ProfilesCommand.List(console, global, json);
             }
 
             Profile? profile = null;
@@ -112,7 +112,7 @@ internal static class InitCommand
                 };
             }
 
-            var store = ProfileStore.ForCurrentUser();
+            var store = global.Profiles;
             string name;
             if (profile is not null)
             {
@@ -259,7 +259,7 @@ internal static class InitCommand
         (ProfileKinds.Relay, HttpRequestException or TaskCanceledException) when backend.DatabaseUrl.IsLoopback =>
             "Start it with 'remotecam serve'.",
         (ProfileKinds.Relay, FirebaseException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden }) =>
-            "Give the relay's admin key with --admin-key (hex of .auth/admin.key in its data directory, e.g. 'xxd -p -c 64 .auth/admin.key').",
+            "Give the relay's admin key with --admin-key (the text of .auth/admin.key in the relay's data directory).",
         (ProfileKinds.Firebase, FirebaseException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden }) =>
             "Use a service-account key of this database's project (Firebase console → Project settings → Service accounts).",
         _ => "",

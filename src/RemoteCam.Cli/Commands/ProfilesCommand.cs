@@ -12,13 +12,13 @@ internal static class ProfilesCommand
     public static Command Create(CliConsole console, GlobalOptions global)
     {
         var command = new Command("profiles", "List the backend profiles and where they are stored; the current one is marked with *.");
-        command.SetAction(parse => List(console, parse.GetValue(global.Json)));
+        command.SetAction(parse => List(console, global, parse.GetValue(global.Json)));
         return command;
     }
 
-    public static int List(CliConsole console, bool json)
+    public static int List(CliConsole console, GlobalOptions global, bool json)
     {
-        var store = ProfileStore.ForCurrentUser();
+        var store = global.Profiles;
         if (!store.TryLoad(out var config, out var error))
         {
             return console.Fail(error!);

@@ -109,7 +109,7 @@ internal sealed class Backend : IDisposable
             {
                 if (File.Exists(file))
                 {
-                    return Convert.ToHexStringLower(File.ReadAllBytes(file));
+                    return File.ReadAllText(file).Trim();
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -20,15 +20,15 @@ internal sealed class ProfileStore(string directory)
 
     public string FilePath => Path.Combine(Directory, "config.json");
 
-    public static ProfileStore ForCurrentUser()
+    public static ProfileStore For(Func<string, string?> environment)
     {
-        var overridden = Environment.GetEnvironmentVariable("REMOTECAM_CONFIG_DIR");
+        var overridden = environment("REMOTECAM_CONFIG_DIR");
         if (!string.IsNullOrEmpty(overridden))
         {
             return new ProfileStore(overridden);
         }
 
-        var xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+        var xdg = environment("XDG_CONFIG_HOME");
         var root = !string.IsNullOrEmpty(xdg)
             ? xdg
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
