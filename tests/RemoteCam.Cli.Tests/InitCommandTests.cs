@@ -109,6 +109,7 @@ public sealed class InitCommandTests
     [InlineData("{ not json", "is not valid JSON")]
     [InlineData("{\"type\": \"authorized_user\"}", "is not a service-account key")]
     [InlineData("{\"type\": \"service_account\", \"client_email\": \"a@b.iam.gserviceaccount.com\"}", "has no \"private_key\"")]
+    [InlineData("{\"type\": \"service_account\", \"client_email\": \"a@b.iam.gserviceaccount.com\", \"private_key\": \"nope\"}", "cannot be used")]
     public async Task Bad_credentials_files_are_reported_and_nothing_is_saved(string? content, string message)
     {
         await using var cli = await CliHarness.StartAsync(withRelay: false);

@@ -84,7 +84,8 @@ internal static class InitCommand
             {
                 DatabaseUrls.TryParseFirebase(url, out var parsed, out _);
                 var path = Path.GetFullPath(parse.GetValue(credentials)!);
-                if (!ServiceAccount.TryValidate(path, out _, out var credentialsError))
+                if (!ServiceAccount.TryValidate(path, out _, out var credentialsError)
+                    || !ServiceAccount.TryCreateTokenSource(path, out _, out credentialsError))
                 {
                     return console.Fail(credentialsError!);
                 }
@@ -205,14 +206,14 @@ internal static class InitCommand
         }
         catch (Exception e) when (IsExpected(e))
         {
-            reachable = e is FirebaseException or Google.Apis.Auth.OAuth2.Responses.TokenResponseException;
+            reachable = e is FirebaseException;
             checks.Add(new Check("database", false, Backend.Describe(e, backend.DatabaseUrl) + " " + DatabaseAdvice(backend, e)));
         }
 
         if (!reachable)
         {
-            checks.Add(new Check("rules", null, "not checked: the database is unreachable."));
-            checks.Add(new Check("anonymous sign-in", null, "not checked: the database is unreachable."));
+            checks.Add(new Check("rules", null, "not checked: the database check failed."));
+            checks.Add(new Check("anonymous sign-in", null, "not checked: the database check failed."));
             return checks;
         }
 
@@ -266,5 +267,5 @@ internal static class InitCommand
     };
 
     private static bool IsExpected(Exception e) =>
-        e is HttpRequestException or FirebaseException or TaskCanceledException or Google.Apis.Auth.OAuth2.Responses.TokenResponseException;
+        e is HttpRequestException or FirebaseException or TaskCanceledException or CredentialException;
 }

@@ -99,7 +99,7 @@ internal static class RulesCommand
                     return console.Fail($"{backend!.Profile.Location} refused {path}: {e.ServerMessage ?? e.ResponseBody}");
                 }
                 catch (Exception e) when (e is HttpRequestException or FirebaseException or TaskCanceledException
-                    or Google.Apis.Auth.OAuth2.Responses.TokenResponseException)
+                    or CredentialException)
                 {
                     return console.Fail($"cannot deploy {path} to profile '{backend!.Name}': {Backend.Describe(e, backend.DatabaseUrl)}");
                 }

@@ -62,15 +62,13 @@ internal sealed class Backend : IDisposable
                 return false;
             }
 
-            try
+            if (!ServiceAccount.TryCreateTokenSource(profile.Credentials, out var tokens, out error))
             {
-                auth = FirebaseAuth.Bearer(ServiceAccount.TokenSource(profile.Credentials));
-            }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or IOException)
-            {
-                error = $"profile '{name}': the service-account key in {profile.Credentials} cannot be used: {e.Message}";
+                error = $"profile '{name}': {error}";
                 return false;
             }
+
+            auth = FirebaseAuth.Bearer(tokens!);
         }
         else if (profile.Kind == ProfileKinds.Relay)
         {
@@ -203,8 +201,7 @@ internal sealed class Backend : IDisposable
     {
         HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => $"cannot resolve {url.Host}: check the URL.",
         HttpRequestException h => $"cannot reach {url.GetLeftPart(UriPartial.Authority)} ({h.Message}): is it running, and is the URL right?",
-        Google.Apis.Auth.OAuth2.Responses.TokenResponseException t =>
-            $"Google refused the service-account key ({t.Error?.Error}: {t.Error?.ErrorDescription}); download a new key in the Firebase console → Project settings → Service accounts.",
+        CredentialException c => c.Message,
         TaskCanceledException => $"{url.GetLeftPart(UriPartial.Authority)} did not answer in time.",
         FirebaseException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } f =>
             $"the credentials were refused ({(int)f.StatusCode}: {f.ServerMessage ?? "no message"}).",

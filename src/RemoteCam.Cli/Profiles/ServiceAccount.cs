@@ -60,10 +60,46 @@ internal static class ServiceAccount
         }
     }
 
-    /// <summary>A token source for <c>FirebaseAuth.Bearer</c>: the library caches the token and refreshes it before it expires.</summary>
-    public static Func<CancellationToken, ValueTask<string?>> TokenSource(string path)
+    /// <summary>
+    /// A token source for <c>FirebaseAuth.Bearer</c>: the library caches the token and refreshes it
+    /// before it expires. Failures to get a token surface as <see cref="CredentialException"/>.
+    /// </summary>
+    public static bool TryCreateTokenSource(string path, out Func<CancellationToken, ValueTask<string?>>? source, out string? error)
     {
-        var credential = CredentialFactory.FromFile<ServiceAccountCredential>(path).ToGoogleCredential().CreateScoped(Scopes);
-        return async cancellationToken => await credential.UnderlyingCredential.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken);
+        source = null;
+        error = null;
+        GoogleCredential credential;
+        try
+        {
+            credential = CredentialFactory.FromFile<ServiceAccountCredential>(path).ToGoogleCredential().CreateScoped(Scopes);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or IOException
+            or System.Security.Cryptography.CryptographicException)
+        {
+            error = $"the service-account key in {path} cannot be used ({e.Message}); download a new key in the Firebase console → Project settings → Service accounts.";
+            return false;
+        }
+
+        source = async cancellationToken =>
+        {
+            try
+            {
+                return await credential.UnderlyingCredential.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken);
+            }
+            catch (Google.Apis.Auth.OAuth2.Responses.TokenResponseException e)
+            {
+                throw new CredentialException(
+                    $"Google refused the service-account key ({e.Error?.Error}: {e.Error?.ErrorDescription}); "
+                    + "download a new key in the Firebase console → Project settings → Service accounts.", e);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new CredentialException($"cannot get an access token from Google ({e.Message}): check the network.", e);
+            }
+        };
+        return true;
     }
 }
+
+/// <summary>No access token could be had for a service account; the message says what to do.</summary>
+internal sealed class CredentialException(string message, Exception inner) : Exception(message, inner);
