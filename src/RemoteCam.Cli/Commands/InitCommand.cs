@@ -194,11 +194,12 @@ internal static class InitCommand
     /// <summary>One verification: passed, failed (with what to do), or not run (null).</summary>
     internal sealed record Check(string Name, bool? Ok, string Detail);
 
-    private static async Task<List<Check>> VerifyAsync(Backend backend, CancellationToken cancellationToken)
+    internal static async Task<List<Check>> VerifyAsync(Backend backend, CancellationToken cancellationToken)
     {
         var checks = new List<Check>();
         var location = backend.Profile.Location;
-        var reachable = true;
+        var databaseOk = true;
+        var unreachable = false;
         try
         {
             await backend.Database.GetJsonAsync("/", new QueryOptions { Shallow = true }, cancellationToken);
@@ -206,25 +207,25 @@ internal static class InitCommand
         }
         catch (Exception e) when (IsExpected(e))
         {
-            reachable = e is FirebaseException;
-            checks.Add(new Check("database", false, Backend.Describe(e, backend.DatabaseUrl) + " " + DatabaseAdvice(backend, e)));
+            databaseOk = false;
+            unreachable = e is HttpRequestException or TaskCanceledException;
+            checks.Add(new Check("database", false, $"{Backend.Describe(e, backend.DatabaseUrl)} {DatabaseAdvice(backend, e)}".TrimEnd()));
         }
 
-        if (!reachable)
+        if (!databaseOk)
         {
             checks.Add(new Check("rules", null, "not checked: the database check failed."));
-            checks.Add(new Check("anonymous sign-in", null, "not checked: the database check failed."));
-            return checks;
+        }
+        else
+        {
+            await CheckRulesAsync(backend, checks, cancellationToken);
         }
 
-        try
+        // Anonymous sign-in does not need the admin credentials; on a relay it needs the relay to answer.
+        if (unreachable && backend.Profile.Kind == ProfileKinds.Relay)
         {
-            var rules = await backend.GetRulesAsync(cancellationToken);
-            checks.Add(new Check("rules", true, $"the rules in force are readable ({rules.Length} characters); deploy yours with 'remotecam rules deploy'."));
-        }
-        catch (Exception e) when (IsExpected(e))
-        {
-            checks.Add(new Check("rules", false, $"cannot read /.settings/rules.json: {Backend.Describe(e, backend.DatabaseUrl)}"));
+            checks.Add(new Check("anonymous sign-in", null, "not checked: the relay is unreachable."));
+            return checks;
         }
 
         if (backend.SignUpUrl is not { } signUp)
@@ -253,6 +254,19 @@ internal static class InitCommand
         }
 
         return checks;
+    }
+
+    private static async Task CheckRulesAsync(Backend backend, List<Check> checks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rules = await backend.GetRulesAsync(cancellationToken);
+            checks.Add(new Check("rules", true, $"the rules in force are readable ({rules.Length} characters); deploy yours with 'remotecam rules deploy'."));
+        }
+        catch (Exception e) when (IsExpected(e))
+        {
+            checks.Add(new Check("rules", false, $"cannot read /.settings/rules.json: {Backend.Describe(e, backend.DatabaseUrl)}"));
+        }
     }
 
     private static string DatabaseAdvice(Backend backend, Exception e) => (backend.Profile.Kind, e) switch
