@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Sockets;
 
+using RemoteCam.Cli.Cli;
 using RemoteCam.Relay;
 
 namespace RemoteCam.Cli.Commands;
@@ -8,8 +9,9 @@ namespace RemoteCam.Cli.Commands;
 /// <summary><c>remotecam serve</c>: runs the embedded relay until Ctrl+C.</summary>
 internal static class ServeCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(CliConsole console)
     {
+        var output = console.Out;
         var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 for every interface).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => 9000 };
         var data = new Option<string>("--data") { Description = "Data directory (created if missing).", DefaultValueFactory = _ => DefaultDataDirectory() };
@@ -52,8 +54,7 @@ internal static class ServeCommand
             }
             else if (rulesFile is not null && !File.Exists(rulesFile))
             {
-                await error.WriteLineAsync($"remotecam: the rules file {rulesFile} does not exist.");
-                return 1;
+                return console.Fail($"the rules file {rulesFile} does not exist.");
             }
 
             var options = new RelayOptions
@@ -73,23 +74,19 @@ internal static class ServeCommand
             }
             catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
-                await error.WriteLineAsync($"remotecam: cannot listen on {options.Host}:{options.Port}: the port is in use. Pick another with --port.");
-                return 1;
+                return console.Fail($"cannot listen on {options.Host}:{options.Port}: the port is in use. Pick another with --port.");
             }
             catch (IOException e)
             {
-                await error.WriteLineAsync($"remotecam: {e.Message}");
-                return 1;
+                return console.Fail(e.Message);
             }
             catch (InvalidDataException e)
             {
-                await error.WriteLineAsync($"remotecam: {e.Message}");
-                return 1;
+                return console.Fail(e.Message);
             }
             catch (FormatException)
             {
-                await error.WriteLineAsync($"remotecam: --host must be an IP address, localhost or 0.0.0.0 (got \"{options.Host}\").");
-                return 2;
+                return console.Fail($"--host must be an IP address, localhost or 0.0.0.0 (got \"{options.Host}\").", ExitCodes.Usage);
             }
 
             await using (relay)
@@ -115,12 +112,12 @@ internal static class ServeCommand
             }
 
             await output.WriteLineAsync("Stopped.");
-            return 0;
+            return ExitCodes.Ok;
         });
         return command;
     }
 
     /// <summary>Per-user data folder (XDG on Linux), so the relay keeps its data across runs.</summary>
-    private static string DefaultDataDirectory() =>
+    internal static string DefaultDataDirectory() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "remotecam", "relay");
 }

@@ -1,0 +1,92 @@
+using System.Net.Http.Headers;
+
+using RemoteCam.Relay;
+
+namespace RemoteCam.Cli.Tests;
+
+/// <summary>What one run of the CLI printed and returned.</summary>
+internal sealed record CliResult(int ExitCode, string Out, string Err);
+
+/// <summary>
+/// Runs the CLI through its real entry (<see cref="CliApp.RunAsync(string[], TextWriter, TextWriter, Func{string, string?}, CancellationToken)"/>)
+/// with its own config folder, next to an in-process relay with its own data folder.
+/// </summary>
+internal sealed class CliHarness : IAsyncDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "remotecam-cli-" + Guid.NewGuid().ToString("N"));
+
+    private CliHarness()
+    {
+        Directory.CreateDirectory(_root);
+    }
+
+    public string ConfigDirectory => Path.Combine(_root, "config");
+
+    public string ConfigFile => Path.Combine(ConfigDirectory, "config.json");
+
+    public string RelayData => Path.Combine(_root, "relay");
+
+    public RelayServer? Relay { get; private set; }
+
+    public static async Task<CliHarness> StartAsync(bool withRelay = true)
+    {
+        var harness = new CliHarness();
+        if (withRelay)
+        {
+            harness.Relay = await RelayServer.StartAsync(new RelayOptions { Port = 0, DataDirectory = harness.RelayData });
+        }
+
+        return harness;
+    }
+
+    /// <summary>A file in this harness's temporary folder.</summary>
+    public string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(_root, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CliApp.RunAsync(args, output, error, name => name == "REMOTECAM_CONFIG_DIR" ? ConfigDirectory : null);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Saves a relay profile for the in-process relay, with its admin key (so nothing relies on the loopback owner token).</summary>
+    public async Task InitRelayAsync(string name = "test")
+    {
+        var result = await RunAsync("init", "--relay", Relay!.Url.ToString(), "--admin-key", Relay.AdminKey, "--profile", name);
+        Assert.True(result.ExitCode == 0, result.Out + result.Err);
+    }
+
+    public HttpClient RelayClient(string? bearer)
+    {
+        var http = new HttpClient { BaseAddress = Relay!.Url };
+        if (bearer is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return http;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Relay is not null)
+        {
+            await Relay.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by the relay; the temp folder is cleaned later.
+        }
+    }
+}
