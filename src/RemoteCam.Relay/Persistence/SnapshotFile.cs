@@ -75,13 +75,15 @@ internal static class SnapshotFile
     /// <summary>Reads and verifies snapshot <paramref name="number"/>; throws <see cref="InvalidDataException"/> when damaged.</summary>
     public static byte[] Read(string path, long number)
     {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < HeaderSize)
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        var fileLength = file.Length;
+        if (fileLength < HeaderSize)
         {
-            throw new InvalidDataException($"snapshot is {bytes.Length} bytes, shorter than its header");
+            throw new InvalidDataException($"snapshot is {fileLength} bytes, shorter than its header");
         }
 
-        var header = bytes.AsSpan(0, HeaderSize);
+        Span<byte> header = stackalloc byte[HeaderSize];
+        file.ReadExactly(header);
         if (!header[..4].SequenceEqual(Magic))
         {
             throw new InvalidDataException("not a snapshot file (bad magic)");
@@ -105,18 +107,20 @@ internal static class SnapshotFile
         }
 
         var length = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
-        if (length != bytes.Length - HeaderSize)
+        if (length != fileLength - HeaderSize || length > Array.MaxLength)
         {
-            throw new InvalidDataException($"snapshot payload is {bytes.Length - HeaderSize} bytes, header says {length}");
+            throw new InvalidDataException($"snapshot payload is {fileLength - HeaderSize} bytes, header says {length}");
         }
 
-        var payload = bytes.AsSpan(HeaderSize);
+        // Read straight into the returned array: snapshots can be large.
+        var payload = new byte[length];
+        file.ReadExactly(payload);
         if (Crc32C.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[24..]))
         {
             throw new InvalidDataException("snapshot payload checksum mismatch");
         }
 
-        return payload.ToArray();
+        return payload;
     }
 
     public static void TryDelete(string path)

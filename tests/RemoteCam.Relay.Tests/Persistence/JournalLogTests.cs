@@ -351,12 +351,14 @@ public sealed class JournalLogTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0)] // magic
-    [InlineData(20)] // payload length in the header
-    [InlineData(24)] // payload checksum
-    [InlineData(32)] // payload
-    [InlineData(-1)] // last payload byte
-    public async Task CorruptedSnapshotFallsBackToThePreviousOne(int offset)
+    [InlineData("flip", 0)] // magic
+    [InlineData("flip", 20)] // payload length in the header
+    [InlineData("flip", 24)] // payload checksum
+    [InlineData("flip", 32)] // payload
+    [InlineData("flip", -1)] // last payload byte
+    [InlineData("truncate", 31)] // inside the header
+    [InlineData("truncate", 35)] // inside the payload
+    public async Task CorruptedSnapshotFallsBackToThePreviousOne(string damage, int offset)
     {
         var options = new JournalOptions(KeepPreviousSnapshot: true);
         using (var log = Open(options))
@@ -373,7 +375,15 @@ public sealed class JournalLogTests : IDisposable
         }
 
         Assert.Equal(["snapshot-000000000002.snap", "snapshot-000000000003.snap"], Snapshots());
-        CorruptByte(Path.Combine(DataDir, "snapshot-000000000003.snap"), offset);
+        var newest = Path.Combine(DataDir, "snapshot-000000000003.snap");
+        if (damage == "flip")
+        {
+            CorruptByte(newest, offset);
+        }
+        else
+        {
+            File.WriteAllBytes(newest, File.ReadAllBytes(newest).AsSpan(0, offset).ToArray());
+        }
 
         using var reopened = Open(options);
         var state = reopened.Recover();
