@@ -349,7 +349,7 @@ internal static class RoomsCommand
             }
 
             console.WriteLine($"Rotated the invitations of room {id}: old invitations no longer work.");
-            console.WriteLine("Paired devices must pair again with a new invitation when they next join.");
+            console.WriteLine("Paired devices must pair again: show them the new invitations (and revoke any device that should not come back).");
             WriteInvitations(console, context, invitations);
             console.WriteLine(KeyWarning);
             return ExitCodes.Ok;
