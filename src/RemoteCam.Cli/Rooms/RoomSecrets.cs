@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace RemoteCam.Cli.Rooms;
 
@@ -94,7 +93,4 @@ internal sealed record RoomSecrets
         var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' || (c == '.' && name.Trim('.').Length > 0) ? c : '_').ToArray();
         return chars.Length == 0 ? "_" : new string(chars);
     }
-
-    [JsonIgnore]
-    public IEnumerable<string> All => [Camera, Viewer];
 }
