@@ -25,6 +25,7 @@ internal static class CliApp
             InitCommand.Create(console, global),
             ProfilesCommand.Create(console, global),
             RulesCommand.Create(console, global),
+            RoomsCommand.Create(console, global),
         };
 
         var parse = root.Parse(args);

@@ -1,0 +1,272 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace RemoteCam.Cli.Tests;
+
+/// <summary><c>remotecam rooms …</c> against an in-process relay.</summary>
+public sealed class RoomsCommandTests
+{
+    private static string SecretsFile(CliHarness cli, string room) => Path.Combine(cli.ConfigDirectory, "rooms", "test", room + ".json");
+
+    private static (string Camera, string Viewer) StoredSecrets(CliHarness cli, string room)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(SecretsFile(cli, room)));
+        return (document.RootElement.GetProperty("camera").GetString()!, document.RootElement.GetProperty("viewer").GetString()!);
+    }
+
+    /// <summary>The derivation of docs/pairing.md, written out independently of the CLI's code.</summary>
+    private static string ExpectedProof(string secret, string room, string role)
+    {
+        var bytes = Convert.FromBase64String(secret.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (secret.Length % 4)) % 4));
+        Assert.Equal(32, bytes.Length);
+        var input = bytes.Concat(Encoding.UTF8.GetBytes($"remotecam-pairing-v1|{room}|{role}")).ToArray();
+        return Convert.ToBase64String(SHA256.HashData(input)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private static async Task<string> CreateAsync(CliHarness cli, string name = "Home")
+    {
+        var result = await cli.RunAsync("rooms", "create", name, "--json");
+        Assert.True(result.ExitCode == 0, result.Out + result.Err);
+        using var document = JsonDocument.Parse(result.Out);
+        return document.RootElement.GetProperty("id").GetString()!;
+    }
+
+    private static async Task<CliHarness> StartAsync()
+    {
+        var cli = await CliHarness.StartAsync();
+        await cli.InitRelayAsync();
+        return cli;
+    }
+
+    [Fact]
+    public async Task Create_writes_meta_and_proofs_and_keeps_the_secrets_local()
+    {
+        await using var cli = await StartAsync();
+        var result = await cli.RunAsync("rooms", "create", "Home");
+        Assert.True(result.ExitCode == 0, result.Out + result.Err);
+        var id = result.Out.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(w => w != "id").Skip(1).First();
+        Assert.Equal(20, id.Length);
+        Assert.Contains("Camera invitation: " + cli.Relay!.Url + "join.html#v=1&room=" + id + "&role=camera&s=", result.Out);
+        Assert.Contains("key", result.Out);
+
+        var (camera, viewer) = StoredSecrets(cli, id);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(SecretsFile(cli, id)));
+        }
+
+        using var admin = cli.RelayClient(cli.Relay.AdminKey);
+        using var meta = JsonDocument.Parse(await admin.GetStringAsync($"rooms/{id}/meta.json"));
+        Assert.Equal("Home", meta.RootElement.GetProperty("name").GetString());
+        Assert.Equal("cli", meta.RootElement.GetProperty("owner").GetString());
+        Assert.True(meta.RootElement.GetProperty("created").GetInt64() > 1_600_000_000_000);
+        Assert.Equal(ExpectedProof(camera, id, "camera"), await admin.GetFromJsonAsync<string>($"pairing/{id}/camera.json"));
+        Assert.Equal(ExpectedProof(viewer, id, "viewer"), await admin.GetFromJsonAsync<string>($"pairing/{id}/viewer.json"));
+        Assert.NotEqual(camera, viewer);
+
+        var dump = await admin.GetStringAsync(".json");
+        Assert.DoesNotContain(camera, dump);
+        Assert.DoesNotContain(viewer, dump);
+    }
+
+    [Fact]
+    public async Task List_and_show_report_rooms_members_and_presence()
+    {
+        await using var cli = await StartAsync();
+        var id = await CreateAsync(cli, "Garage");
+        using var admin = cli.RelayClient(cli.Relay!.AdminKey);
+        (await admin.PutAsJsonAsync($"rooms/{id}/members/cam1.json", new { role = "camera", deviceName = "Old Pixel", joined = 1_700_000_000_000 })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"rooms/{id}/members/view1.json", new { role = "viewer", deviceName = "My phone", joined = 1_700_000_100_000 })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"rooms/{id}/cameras/cam1.json", new { online = true, lastSeen = 1_700_000_200_000 })).EnsureSuccessStatusCode();
+
+        var list = await cli.RunAsync("rooms", "list");
+        Assert.True(list.ExitCode == 0, list.Err);
+        Assert.Contains(id, list.Out);
+        Assert.Contains("Garage", list.Out);
+
+        var listJson = await cli.RunAsync("rooms", "list", "--json");
+        using (var document = JsonDocument.Parse(listJson.Out))
+        {
+            var room = Assert.Single(document.RootElement.GetProperty("rooms").EnumerateArray());
+            Assert.Equal(id, room.GetProperty("id").GetString());
+            Assert.Equal(1, room.GetProperty("cameras").GetInt32());
+            Assert.Equal(1, room.GetProperty("viewers").GetInt32());
+            Assert.NotNull(room.GetProperty("created").GetString());
+        }
+
+        var show = await cli.RunAsync("rooms", "show", id);
+        Assert.True(show.ExitCode == 0, show.Err);
+        Assert.Contains("Old Pixel", show.Out);
+        Assert.Contains("My phone", show.Out);
+        Assert.Contains("online", show.Out);
+        Assert.Contains("2023-11-14T22:13:20Z", show.Out);
+
+        var showJson = await cli.RunAsync("rooms", "show", id, "--json");
+        using (var document = JsonDocument.Parse(showJson.Out))
+        {
+            var members = document.RootElement.GetProperty("members").EnumerateArray().ToList();
+            Assert.Equal(2, members.Count);
+            var camera = members.Single(m => m.GetProperty("uid").GetString() == "cam1");
+            Assert.Equal("camera", camera.GetProperty("role").GetString());
+            Assert.True(camera.GetProperty("online").GetBoolean());
+            Assert.True(document.RootElement.GetProperty("invitationSecretsHere").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public async Task List_with_no_rooms_says_so()
+    {
+        await using var cli = await StartAsync();
+        var list = await cli.RunAsync("rooms", "list");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains("No rooms", list.Out);
+        using var document = JsonDocument.Parse((await cli.RunAsync("rooms", "list", "--json")).Out);
+        Assert.Equal(0, document.RootElement.GetProperty("rooms").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Invite_prints_the_url_and_a_qr_code_and_writes_png_and_svg()
+    {
+        await using var cli = await StartAsync();
+        var id = await CreateAsync(cli);
+        var png = Path.Combine(cli.RelayData, "..", "camera.png");
+        var svg = Path.Combine(cli.RelayData, "..", "camera.svg");
+        var result = await cli.RunAsync("rooms", "invite", id, "--role", "camera", "--png", png, "--svg", svg);
+        Assert.True(result.ExitCode == 0, result.Err);
+
+        var url = result.Out.Split('\n').Select(l => l.Trim()).First(l => l.Contains("join.html#", StringComparison.Ordinal));
+        var uri = new Uri(url);
+        Assert.Equal(cli.Relay!.Url.GetLeftPart(UriPartial.Authority), uri.GetLeftPart(UriPartial.Authority));
+        Assert.Equal("/join.html", uri.AbsolutePath);
+        var fields = uri.Fragment.TrimStart('#').Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal("1", fields["v"]);
+        Assert.Equal(id, fields["room"]);
+        Assert.Equal("camera", fields["role"]);
+        Assert.Equal(StoredSecrets(cli, id).Camera, fields["s"]);
+        Assert.Contains('█', result.Out);
+        Assert.Contains("key", result.Out);
+
+        var bytes = File.ReadAllBytes(png);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes.Take(8).ToArray());
+        Assert.True(bytes.Length > 500, $"PNG of {bytes.Length} bytes");
+        var text = File.ReadAllText(svg);
+        Assert.Contains("<svg", text);
+        Assert.Contains("</svg>", text);
+
+        var json = await cli.RunAsync("rooms", "invite", id, "--role", "viewer", "--json");
+        using var document = JsonDocument.Parse(json.Out);
+        Assert.EndsWith("&role=viewer&s=" + StoredSecrets(cli, id).Viewer, document.RootElement.GetProperty("url").GetString());
+    }
+
+    [Fact]
+    public async Task Invite_needs_a_valid_role()
+    {
+        await using var cli = await StartAsync();
+        var id = await CreateAsync(cli);
+        Assert.Equal(2, (await cli.RunAsync("rooms", "invite", id, "--role", "admin")).ExitCode);
+        Assert.Equal(2, (await cli.RunAsync("rooms", "invite", id)).ExitCode);
+    }
+
+    [Fact]
+    public async Task Rotate_replaces_secrets_and_proofs()
+    {
+        await using var cli = await StartAsync();
+        var id = await CreateAsync(cli);
+        var (oldCamera, oldViewer) = StoredSecrets(cli, id);
+
+        var result = await cli.RunAsync("rooms", "rotate", id);
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Contains("pair again", result.Out);
+
+        var (camera, viewer) = StoredSecrets(cli, id);
+        Assert.NotEqual(oldCamera, camera);
+        Assert.NotEqual(oldViewer, viewer);
+        using var admin = cli.RelayClient(cli.Relay!.AdminKey);
+        var cameraProof = await admin.GetFromJsonAsync<string>($"pairing/{id}/camera.json");
+        var viewerProof = await admin.GetFromJsonAsync<string>($"pairing/{id}/viewer.json");
+        Assert.Equal(ExpectedProof(camera, id, "camera"), cameraProof);
+        Assert.Equal(ExpectedProof(viewer, id, "viewer"), viewerProof);
+        Assert.NotEqual(ExpectedProof(oldCamera, id, "camera"), cameraProof);
+        Assert.NotEqual(ExpectedProof(oldViewer, id, "viewer"), viewerProof);
+
+        using var document = JsonDocument.Parse((await cli.RunAsync("rooms", "rotate", id, "--json")).Out);
+        Assert.True(document.RootElement.GetProperty("rotated").GetBoolean());
+        Assert.NotEqual(camera, StoredSecrets(cli, id).Camera);
+    }
+
+    [Fact]
+    public async Task Revoke_removes_the_member()
+    {
+        await using var cli = await StartAsync();
+        var id = await CreateAsync(cli);
+        using var admin = cli.RelayClient(cli.Relay!.AdminKey);
+        (await admin.PutAsJsonAsync($"rooms/{id}/members/cam1.json", new { role = "camera", deviceName = "Old Pixel", joined = 1_700_000_000_000 })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"rooms/{id}/members/cam2.json", new { role = "camera", deviceName = "Tablet", joined = 1_700_000_000_000 })).EnsureSuccessStatusCode();
+
+        var result = await cli.RunAsync("rooms", "revoke", id, "cam1");
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Equal("null", await admin.GetStringAsync($"rooms/{id}/members/cam1.json"));
+        Assert.NotEqual("null", await admin.GetStringAsync($"rooms/{id}/members/cam2.json"));
+
+        var again = await cli.RunAsync("rooms", "revoke", id, "cam1");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("not a member", again.Err);
+
+        using var document = JsonDocument.Parse((await cli.RunAsync("rooms", "revoke", id, "cam2", "--json")).Out);
+        Assert.Equal("cam2", document.RootElement.GetProperty("revoked").GetString());
+    }
+
+    [Fact]
+    public async Task Delete_removes_room_proofs_and_local_secrets()
+    {
+        await using var cli = await StartAsync();
+        var id = await CreateAsync(cli);
+        var keep = await CreateAsync(cli, "Other");
+        var result = await cli.RunAsync("rooms", "delete", id, "--json");
+        Assert.True(result.ExitCode == 0, result.Err);
+        using (var document = JsonDocument.Parse(result.Out))
+        {
+            Assert.True(document.RootElement.GetProperty("deleted").GetBoolean());
+        }
+
+        using var admin = cli.RelayClient(cli.Relay!.AdminKey);
+        Assert.Equal("null", await admin.GetStringAsync($"rooms/{id}.json"));
+        Assert.Equal("null", await admin.GetStringAsync($"pairing/{id}.json"));
+        Assert.False(File.Exists(SecretsFile(cli, id)));
+        Assert.NotEqual("null", await admin.GetStringAsync($"rooms/{keep}.json"));
+        Assert.True(File.Exists(SecretsFile(cli, keep)));
+    }
+
+    [Theory]
+    [InlineData("show")]
+    [InlineData("rotate")]
+    [InlineData("delete")]
+    [InlineData("invite", "--role", "camera")]
+    [InlineData("revoke", "cam1")]
+    public async Task An_unknown_room_is_an_error(string command, params string[] rest)
+    {
+        await using var cli = await StartAsync();
+        var result = await cli.RunAsync(["rooms", command, "NoSuchRoom", .. rest]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains("no room 'NoSuchRoom'", result.Err);
+
+        var traversal = await cli.RunAsync(["rooms", command, "../x", .. rest]);
+        Assert.Equal(1, traversal.ExitCode);
+        Assert.Contains("no room", traversal.Err);
+    }
+
+    [Fact]
+    public async Task Every_rooms_command_has_help()
+    {
+        await using var cli = await CliHarness.StartAsync(withRelay: false);
+        foreach (var command in new[] { "create", "list", "show", "invite", "revoke", "rotate", "delete" })
+        {
+            var result = await cli.RunAsync("rooms", command, "--help");
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("--json", result.Out);
+        }
+    }
+}
