@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace RemoteCam.Cli;
+
+/// <summary>Files that hold keys or secrets: folder 0700, file 0600, replaced atomically.</summary>
+internal static class OwnerOnlyFile
+{
+    private const UnixFileMode OwnerFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public static void WriteJson<T>(string path, T value, JsonSerializerOptions options)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, OwnerFolder);
+            File.SetUnixFileMode(directory, OwnerFolder);
+        }
+
+        var temporary = path + ".tmp";
+        var streamOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            streamOptions.UnixCreateMode = OwnerFile;
+        }
+
+        using (var stream = new FileStream(temporary, streamOptions))
+        {
+            JsonSerializer.Serialize(stream, value, options);
+        }
+
+        // A leftover temporary file from an earlier run keeps its mode; make sure it is owner-only.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temporary, OwnerFile);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+}
