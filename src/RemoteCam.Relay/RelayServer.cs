@@ -68,7 +68,8 @@ public sealed class RelayServer : IAsyncDisposable
             TimeProvider.System,
             dataDirectory is null
                 ? null
-                : name => new JournalLog(Path.Combine(dataDirectory, name), new JournalOptions { SnapshotAfterBytes = options.SnapshotAfterBytes }));
+                : name => new JournalLog(Path.Combine(dataDirectory, name), new JournalOptions { SnapshotAfterBytes = options.SnapshotAfterBytes }),
+            options.Log);
         AuthService? auth = null;
         try
         {

@@ -25,7 +25,8 @@ internal static class QueryParser
     public const string PriorityOrderValue =
         "Query: When ordering by priority, the first argument passed to startAt(), startAfter(), endAt(), endBefore(), or equalTo() must be a valid priority value (null, a number, or a string).";
 
-    private static readonly string[] QueryNames =
+    /// <summary>The REST query parameters (orderBy, ranges, limits).</summary>
+    internal static readonly string[] QueryNames =
         ["orderBy", "startAt", "startAfter", "endAt", "endBefore", "equalTo", "limitToFirst", "limitToLast"];
 
     /// <summary>

@@ -14,9 +14,11 @@ internal sealed class DatabaseRegistry : IDisposable
     private readonly Func<string, IAccessPolicy> _policyFor;
     private readonly TimeProvider _time;
     private readonly Func<string, IDurableLog> _openLog;
+    private readonly TextWriter? _log;
 
-    public DatabaseRegistry(string? dataDirectory, int maxDatabases, Func<string, IAccessPolicy> policyFor, TimeProvider time, Func<string, IDurableLog>? openLog = null)
+    public DatabaseRegistry(string? dataDirectory, int maxDatabases, Func<string, IAccessPolicy> policyFor, TimeProvider time, Func<string, IDurableLog>? openLog = null, TextWriter? log = null)
     {
+        _log = log;
         _dataDirectory = dataDirectory;
         _maxDatabases = maxDatabases;
         _policyFor = policyFor;
@@ -65,7 +67,17 @@ internal sealed class DatabaseRegistry : IDisposable
         }
     }
 
-    private Database Create(string name) => new(name, _openLog(name), () => _policyFor(name), _time);
+    private Database Create(string name)
+    {
+        var database = new Database(name, _openLog(name), () => _policyFor(name), _time);
+        if (database.Recovered.DroppedBytes > 0)
+        {
+            // A crash during a commit leaves a torn tail; those writes were never acknowledged.
+            _log?.WriteLine($"Database '{name}': recovered; dropped {database.Recovered.DroppedBytes} bytes of an unfinished, unacknowledged commit.");
+        }
+
+        return database;
+    }
 
     public void Dispose()
     {

@@ -27,9 +27,6 @@ internal sealed partial class RestRequest
         "auth", "access_token", "auth_variable_override", "ns", "print", "shallow", "timeout", "ac",
     };
 
-    internal static readonly string[] QueryParameters =
-        ["orderBy", "limitToFirst", "limitToLast", "startAt", "endAt", "equalTo", "startAfter", "endBefore"];
-
     public required string Method { get; init; }
 
     public required DataPath Path { get; init; }
@@ -203,7 +200,7 @@ internal sealed partial class RestRequest
         }
 
         var query = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in QueryParameters)
+        foreach (var name in QueryParser.QueryNames)
         {
             if (http.Query.TryGetValue(name, out var value))
             {

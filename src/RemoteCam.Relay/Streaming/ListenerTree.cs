@@ -100,7 +100,7 @@ internal sealed class ListenerTree
             return;
         }
 
-        foreach (var child in node.Children.Values.ToList())
+        foreach (var child in node.Children.Values)
         {
             Walk(child, path.Child(child.Key), visit);
         }
