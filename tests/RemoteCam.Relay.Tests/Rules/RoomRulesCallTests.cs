@@ -292,6 +292,22 @@ public sealed class RoomRulesCallTests(RoomRulesFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task When_the_camera_hangs_up_the_viewer_s_stream_sees_the_call_vanish_and_stays_open()
+    {
+        var s = await SetUpAsync();
+        await fixture.AssertAllowedAsync("PATCH", s.Call, Offer, s.Viewer);
+        await using var call = await fixture.Relay.ListenAsync(s.Call, s.Viewer.Auth);
+        Assert.Equal("put", (await call.NextDataEventAsync()).Event);
+
+        await fixture.AssertAllowedAsync("DELETE", s.Call, null, s.Camera);
+        await call.ExpectAsync("put", "/", "null");
+
+        // Still readable (it is the viewer's call id), so calling again on the same stream works.
+        await fixture.AssertAllowedAsync("PATCH", s.Call, Offer, s.Viewer);
+        await call.ConvergesToAsync(await fixture.AdminReadAsync(s.Call));
+    }
+
+    [Fact]
     public async Task Unknown_children_of_a_call_are_refused()
     {
         var s = await SetUpAsync();
