@@ -5,7 +5,7 @@ import { NetState } from './rtdb';
 export type State = 'connecting' | 'online' | 'offline' | 'error' | 'revoked';
 
 let net: NetState = 'connecting';
-let netText = '';
+let onlineText = '';
 let error: string | null = null;
 let revoked: string | null = null;
 
@@ -19,7 +19,7 @@ function render(): void {
   const el = document.getElementById('status');
   if (!el) return;
   let state: State = net;
-  let text = netText || NET_TEXT[net];
+  let text = net === 'online' && onlineText ? onlineText : NET_TEXT[net];
   if (revoked) {
     state = 'revoked';
     text = revoked;
@@ -31,15 +31,15 @@ function render(): void {
   el.textContent = text;
 }
 
-/** Network state; `text` overrides the default sentence (e.g. "Connected: 2 cameras."). */
+/** Network state; `text` replaces the sentence shown while online (e.g. "Connected: 2 cameras."). */
 export function setNet(state: NetState, text?: string): void {
   net = state;
-  netText = state === 'online' && text ? text : '';
+  if (text) onlineText = text;
   render();
 }
 
 export function setOnlineText(text: string): void {
-  if (net === 'online') netText = text;
+  onlineText = text;
   render();
 }
 
