@@ -56,3 +56,7 @@ async function main(): Promise<void> {
 }
 
 main();
+// Another invitation opened in this tab (only the fragment changed: no page load).
+window.addEventListener('hashchange', () => {
+  if (location.hash.length > 1) main();
+});
