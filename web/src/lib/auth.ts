@@ -51,6 +51,11 @@ export class Auth {
     return this.pending;
   }
 
+  /** The current ID token without waiting (for requests sent while the page unloads). */
+  get cachedToken(): string | null {
+    return this.idToken && Date.now() < this.expiresAt ? this.idToken : null;
+  }
+
   /** Signs in (when needed) and returns the uid. */
   async signIn(): Promise<string> {
     await this.token();

@@ -175,15 +175,31 @@ export class ViewerCall extends PeerCall {
 
   /** Offer at once, and open the call's stream in parallel (one round trip to the answer). */
   async start(): Promise<void> {
-    this.stream = this.ctx.db.stream(this.channel.path, {
-      data: (value) => this.callChanged(value),
-      denied: () => this.finish('Access to this room ended.'),
-    });
+    this.listen();
     try {
       await this.offer(false);
     } catch (e) {
       this.finish('Could not call the camera: ' + (e instanceof Error ? e.message : e));
     }
+  }
+
+  /**
+   * The call's stream is open while negotiating and whenever the connection is in trouble, and
+   * closed while media flows: browsers allow only six HTTP/1.1 connections per server (a relay
+   * on plain http), so a viewer of several cameras must not hold one stream per call. A camera
+   * that hangs up closes its peer connection, which reopens the stream and shows the deletion.
+   */
+  private listen(): void {
+    if (this.stream || this.over) return;
+    this.stream = this.ctx.db.stream(this.channel.path, {
+      data: (value) => this.callChanged(value),
+      denied: () => this.close('Access to this room ended.'),
+    });
+  }
+
+  private quiet(): void {
+    if (this.stream) this.stream.close();
+    this.stream = null;
   }
 
   private async offer(iceRestart: boolean): Promise<void> {
@@ -231,12 +247,15 @@ export class ViewerCall extends PeerCall {
 
   protected onConnection(c: string): void {
     clearTimeout(this.restartTimer);
+    if (c === 'connected' && !this.awaitingAnswer) this.quiet();
+    else if (c !== 'connecting' && c !== 'new') this.listen();
     if (c === 'failed') this.restartIce();
     else if (c === 'disconnected') this.restartTimer = window.setTimeout(() => this.restartIce(), RESTART_AFTER_DISCONNECTED_MS);
   }
 
   private restartIce(): void {
     if (this.over || this.pc.signalingState !== 'stable') return;
+    this.listen();
     this.setState('reconnecting');
     this.offer(true).catch((e) => this.hangUp('ICE restart failed: ' + (e instanceof Error ? e.message : e)));
   }
@@ -251,7 +270,7 @@ export class ViewerCall extends PeerCall {
   /** Hang-up that must survive the page going away. */
   hangUpOnUnload(): void {
     if (this.over) return;
-    this.ctx.db.removeOnUnload(this.channel.path);
+    this.ctx.db.sendOnUnload('DELETE', this.channel.path);
     this.close('Left.');
   }
 

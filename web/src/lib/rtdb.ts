@@ -58,18 +58,24 @@ export class Db {
     return this.request('DELETE', path);
   }
 
-  /** DELETE that survives the page going away (pagehide); no answer. */
-  removeOnUnload(path: string): void {
-    this.url(path, 'print=silent')
-      .then((url) => fetch(url, { method: 'DELETE', keepalive: true }))
-      .catch(() => undefined);
-  }
-
-  /** PUT that survives the page going away (pagehide); no answer. */
-  putOnUnload(path: string, value: Json): void {
-    this.url(path, 'print=silent')
-      .then((url) => fetch(url, { method: 'PUT', keepalive: true, body: JSON.stringify(value) }))
-      .catch(() => undefined);
+  /**
+   * A request that must leave while the page goes away (pagehide): sent synchronously with the
+   * cached token, without waiting for an answer. It is a POST with `x-http-method-override` and
+   * a text/plain body, a "simple" request that needs no CORS preflight (browsers do not
+   * preflight requests sent while unloading), sent with sendBeacon where available.
+   */
+  sendOnUnload(method: 'PUT' | 'DELETE', path: string, value?: Json): void {
+    const token = this.auth.cachedToken;
+    if (!token) return;
+    let url = this.cfg.databaseBase + '/' + path + '.json?x-http-method-override=' + method + '&auth=' + encodeURIComponent(token);
+    if (this.cfg.ns) url += '&ns=' + encodeURIComponent(this.cfg.ns);
+    const body = value === undefined ? '' : JSON.stringify(value);
+    try {
+      if (navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
+      fetch(url, { method: 'POST', keepalive: true, body }).catch(() => undefined);
+    } catch (e) {
+      // Best effort.
+    }
   }
 
   private async request(method: string, path: string, body?: Json, retried = false): Promise<Json> {

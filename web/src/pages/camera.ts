@@ -238,7 +238,7 @@ async function main(): Promise<void> {
   inviteBtn.disabled = false;
 
   window.addEventListener('pagehide', () => {
-    if (session && inv && !ended) session.db.putOnUnload(presencePath(), presence(false));
+    if (session && inv && !ended) session.db.sendOnUnload('PUT', presencePath(), presence(false));
   });
   window.addEventListener('pageshow', (e) => {
     if ((e as PageTransitionEvent).persisted) beat();
