@@ -175,6 +175,8 @@ export class ViewerCall extends PeerCall {
 
   /** Offer at once, and open the call's stream in parallel (one round trip to the answer). */
   async start(): Promise<void> {
+    // The "watch" moment for bench/ (ttff: watch → first decoded frame). Costs nothing.
+    if (typeof performance !== 'undefined' && performance.mark) performance.mark('remotecam:watch');
     this.listen();
     try {
       await this.offer(false);
