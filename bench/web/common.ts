@@ -27,7 +27,8 @@ export function preferCodecs(t: RTCRtpTransceiver, kind: 'video' | 'audio'): voi
 /** Clears the previous call's marks and first frame, then marks the moment of watching. */
 export function markWatch(): void {
   performance.clearMarks('bench:watch');
-  (window as unknown as { __benchFirstFrame?: number }).__benchFirstFrame = undefined;
+  const w = window as unknown as { __benchFirstFrame?: number; __benchAnswer?: number; __benchConnected?: number };
+  w.__benchFirstFrame = w.__benchAnswer = w.__benchConnected = undefined;
   performance.mark('bench:watch');
 }
 
