@@ -47,11 +47,14 @@ internal sealed class CliHarness : IAsyncDisposable
         return path;
     }
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with these environment variables set (besides the config folder); every other variable is unset.</summary>
+    public async Task<CliResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, output, error, name => name == "REMOTECAM_CONFIG_DIR" ? ConfigDirectory : null);
+        var code = await CliApp.RunAsync(args, output, error, name => name == "REMOTECAM_CONFIG_DIR" ? ConfigDirectory : environment.GetValueOrDefault(name));
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
