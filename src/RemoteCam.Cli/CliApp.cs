@@ -21,7 +21,7 @@ internal static class CliApp
         {
             global.Json,
             global.Profile,
-            ServeCommand.Create(console),
+            ServeCommand.Create(console, global),
             InitCommand.Create(console, global),
             ProfilesCommand.Create(console, global),
             RulesCommand.Create(console, global),
