@@ -28,12 +28,13 @@ internal sealed class CliHarness : IAsyncDisposable
 
     public RelayServer? Relay { get; private set; }
 
-    public static async Task<CliHarness> StartAsync(bool withRelay = true)
+    /// <summary>A harness; with <paramref name="rulesFile"/> the relay enforces those rules (else it is open, as without rules).</summary>
+    public static async Task<CliHarness> StartAsync(bool withRelay = true, string? rulesFile = null)
     {
         var harness = new CliHarness();
         if (withRelay)
         {
-            harness.Relay = await RelayServer.StartAsync(new RelayOptions { Port = 0, DataDirectory = harness.RelayData });
+            harness.Relay = await RelayServer.StartAsync(new RelayOptions { Port = 0, DataDirectory = harness.RelayData, RulesFile = rulesFile });
         }
 
         return harness;
