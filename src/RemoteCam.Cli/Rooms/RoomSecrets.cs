@@ -73,9 +73,19 @@ internal sealed record RoomSecretsFile
         };
     }
 
-    /// <summary>Writes the file atomically, owner-only.</summary>
-    public void Save(string path) =>
+    /// <summary>Writes the file atomically, owner-only; the <c>rooms</c> folder above the profile's folder is owner-only too.</summary>
+    public void Save(string path)
+    {
+        var rooms = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)))!;
+        if (!OperatingSystem.IsWindows())
+        {
+            const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            Directory.CreateDirectory(rooms, owner);
+            File.SetUnixFileMode(rooms, owner);
+        }
+
         OwnerOnlyFile.WriteJson(path, new Stored { Camera = Current?.Camera, Viewer = Current?.Viewer, Pending = Pending }, Options);
+    }
 
     public static void Delete(string path)
     {
