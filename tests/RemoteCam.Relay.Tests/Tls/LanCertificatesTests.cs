@@ -143,6 +143,48 @@ public sealed class LanCertificatesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stream_over_https_with_http2_delivers_events()
+    {
+        var tls = LanCertificates.LoadOrCreate(_folder, HomeAddresses, "camera-host", DateTimeOffset.UtcNow);
+        await using var relay = await RelayServer.StartAsync(new RelayOptions { Port = 0, Certificate = tls.Server, CertificateAuthority = tls.Authority });
+        using var https = CaTrust.ClientTrusting(tls.Authority);
+        https.Timeout = Timeout.InfiniteTimeSpan;
+        var path = RelayFixture.NewPath();
+
+        using var listen = new HttpRequestMessage(HttpMethod.Get, new Uri(relay.Url, path + ".json?auth=owner"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        listen.Headers.Accept.ParseAdd("text/event-stream");
+        using var timeout = new CancellationTokenSource(SseStream.EventTimeout);
+        using var stream = await https.SendAsync(listen, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(HttpVersion.Version20, stream.Version);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(timeout.Token));
+        Assert.Equal("event: put", await reader.ReadLineAsync(timeout.Token));
+        Assert.Equal("data: {\"path\":\"/\",\"data\":null}", await reader.ReadLineAsync(timeout.Token));
+
+        using var write = new HttpRequestMessage(HttpMethod.Put, new Uri(relay.Url, path + ".json?auth=owner"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new StringContent("\"live\""),
+        };
+        using (var written = await https.SendAsync(write, timeout.Token))
+        {
+            Assert.Equal(HttpStatusCode.OK, written.StatusCode);
+        }
+
+        string? line;
+        do
+        {
+            line = await reader.ReadLineAsync(timeout.Token);
+        }
+        while (line is not null && !line.StartsWith("data: {", StringComparison.Ordinal));
+        Assert.Equal("data: {\"path\":\"/\",\"data\":\"live\"}", line);
+    }
+
+    [Fact]
     public async Task Without_a_ca_the_certificate_urls_are_404()
     {
         await using var relay = await RelayFixture.StartAsync();
