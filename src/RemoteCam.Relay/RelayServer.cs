@@ -43,7 +43,9 @@ public sealed class RelayServer : IAsyncDisposable
         Url = urls[0];
         LocalUrl = options.LoopbackHttpPort is null ? OnLoopback(Url) : urls[1];
         PublicUrls = IsWildcard(options.Host)
-            ? [.. MachineAddresses.Lan().Select(a => new UriBuilder(Url.Scheme, MachineAddresses.UrlHost(a), Url.Port).Uri)]
+            ? [.. MachineAddresses.Lan()
+                .Where(a => options.Host != "0.0.0.0" || a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+                .Select(a => new UriBuilder(Url.Scheme, MachineAddresses.UrlHost(a), Url.Port).Uri)]
             : [Url];
         _keepAliveInterval = options.KeepAliveInterval;
         _lastKeepAlive = TimeProvider.System.GetTimestamp();
@@ -69,7 +71,8 @@ public sealed class RelayServer : IAsyncDisposable
     /// <summary>
     /// The base URLs other devices open (pages and invitations), best first: when listening on
     /// every interface, one per network address of this machine (interfaces with a default gateway
-    /// first, IPv4 before IPv6), taken when the relay started; otherwise just <see cref="Url"/>.
+    /// first, IPv4 before IPv6; IPv4 only for <c>0.0.0.0</c>), taken when the relay started;
+    /// otherwise just <see cref="Url"/>.
     /// Empty when listening on every interface of a machine without a network address.
     /// </summary>
     public IReadOnlyList<Uri> PublicUrls { get; }

@@ -185,6 +185,25 @@ public sealed class LanCertificatesTests : IDisposable
     }
 
     [Fact]
+    public async Task On_every_interface_the_public_urls_are_this_machines_network_addresses()
+    {
+        await using var relay = await RelayServer.StartAsync(new RelayOptions { Host = "0.0.0.0", Port = 0 });
+        var expected = MachineAddresses.Lan().Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            .Select(a => $"http://{a}:{relay.Url.Port}/").ToList();
+
+        Assert.Equal(expected, relay.PublicUrls.Select(u => u.ToString()));
+        Assert.Equal($"http://127.0.0.1:{relay.Url.Port}/", relay.LocalUrl.ToString());
+        Assert.Equal(expected.Count > 0 ? expected[0] : relay.LocalUrl.ToString(), relay.PublicUrl.ToString());
+        using var http = new HttpClient();
+        foreach (var url in relay.PublicUrls.Append(relay.LocalUrl))
+        {
+            using var init = await http.GetAsync(new Uri(url, "/__/firebase/init.json"));
+            Assert.Equal(HttpStatusCode.OK, init.StatusCode);
+            Assert.Contains($"\"authEmulatorUrl\":\"{url.GetLeftPart(UriPartial.Authority)}\"", await init.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_ca_the_certificate_urls_are_404()
     {
         await using var relay = await RelayFixture.StartAsync();
