@@ -167,6 +167,11 @@ internal static class ServeCommand
                 // Invitations point where phones open the pages: the LAN HTTPS address under --lan.
                 var pagesUrl = relay.PublicUrl;
                 await ServeRoom.ShowAsync(parse, room, relay, pagesUrl, options.DataDirectory!, global, console, cancellationToken);
+                if (pagesUrl.IsLoopback)
+                {
+                    await output.WriteLineAsync("These addresses work in browsers on this machine only. For phones on your network, run 'remotecam serve --lan' (HTTPS; see docs/lan.md).");
+                }
+
                 await output.WriteLineAsync("Press Ctrl+C to stop.");
                 try
                 {
