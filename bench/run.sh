@@ -2,10 +2,12 @@
 # Runs the relay benchmarks against the nchan reference and prints a table of figures and ratios.
 #   bench/run.sh                 # all three: memory, latency, writes (about 3-4 minutes with defaults)
 #   bench/run.sh latency --duration 10
+#   bench/run.sh ttff            # watch → first frame: floor, PeerJS, RemoteCam (headless chromium; no nginx)
 #   bench/run.sh --help          # every option
 # Installs nothing. Needs: the .NET SDK, nginx (on PATH or $NGINX) and its nchan module
 # (nginx's modules path or $NCHAN_MODULE). Debian: apt-get install nginx libnginx-mod-nchan
-# See docs/bench.md.
+# ttff needs instead: node with the repository's npm packages (npm ci) and chromium
+# (on PATH or $REMOTECAM_CHROMIUM). See docs/bench.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,26 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 fail() { echo "bench/run.sh: $*" >&2; exit 2; }
 
 command -v dotnet >/dev/null 2>&1 || fail "the .NET SDK (dotnet) is not on PATH"
+
+build_bench() {
+  echo "building RemoteCam.Bench (Release)..." >&2
+  dotnet build bench/RemoteCam.Bench/RemoteCam.Bench.csproj -c Release -nologo -v quiet >&2 \
+    || fail "build failed"
+}
+
+if [ "${1:-}" = ttff ]; then
+  command -v node >/dev/null 2>&1 || fail "node is not on PATH (Debian: apt-get install nodejs npm)"
+  [ -d node_modules/peer ] && [ -d node_modules/peerjs ] && [ -d node_modules/esbuild ] \
+    || fail "the npm packages are missing: run npm ci"
+  if [ -z "${REMOTECAM_CHROMIUM:-}" ]; then
+    command -v chromium >/dev/null 2>&1 || fail "chromium not found: put it on PATH or set REMOTECAM_CHROMIUM (Debian: apt-get install chromium)"
+  fi
+  echo "building the pages (web/dist) and the bench pages (bench/web/dist)..." >&2
+  npm run --silent build >&2 || fail "npm run build failed"
+  node bench/web/build.mjs >&2 || fail "bench/web/build.mjs failed"
+  build_bench
+  exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "$@"
+fi
 
 # nginx: $NGINX, else PATH, else the usual sbin directories (not always on a non-root PATH).
 if [ -z "${NGINX:-}" ]; then
@@ -43,8 +65,6 @@ fi
 # inherit this (RelayTarget removes it): it runs with the product's default runtime settings.
 export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x10000000}"
 
-echo "building RemoteCam.Bench (Release)..." >&2
-dotnet build bench/RemoteCam.Bench/RemoteCam.Bench.csproj -c Release -nologo -v quiet >&2 \
-  || fail "build failed"
+build_bench
 
 exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "${@:-all}"

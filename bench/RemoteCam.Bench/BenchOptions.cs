@@ -13,11 +13,14 @@ internal sealed class BenchOptions
           latency      write → stream delivery latency, relay vs nchan
           memory       resident memory per idle stream, relay vs nchan
           writes       acknowledged writes per second against the relay
+          ttff         watch → first decoded frame: floor, PeerJS and RemoteCam through the relay (headless chromium)
           rules        cost of one security-rules access decision, in process (goal ≤ 10 µs)
           host-relay   run the relay in this process (used by the others): --port N --data DIR [--host H]
 
         options (defaults in brackets):
-          --targets relay,nchan    servers to measure [relay,nchan; writes: relay]
+          --targets relay,nchan    servers to measure [relay,nchan; writes: relay; ttff: floor,peerjs,remotecam]
+          --calls N                ttff: measured calls per contender, after one warm-up call [20]
+          --trace 1                ttff: print the last call's timeline (peer connection events, requests) [0]
           --inboxes N              inbox streams, one per inbox channel [2000]
           --shared-streams N       streams on the one shared channel [100]
           --rate N                 writes per second in the latency test [1000]
@@ -39,6 +42,10 @@ internal sealed class BenchOptions
     public IReadOnlyList<string>? Targets { get; private set; }
 
     public int Inboxes { get; private set; } = 2000;
+
+    public int Calls { get; private set; } = 20;
+
+    public bool Trace { get; private set; }
 
     public int SharedStreams { get; private set; } = 100;
 
@@ -72,7 +79,12 @@ internal sealed class BenchOptions
 
     public string? DataDirectory { get; private set; }
 
-    public IReadOnlyList<string> TargetsFor(string command) => Targets ?? (command == "writes" ? ["relay"] : ["relay", "nchan"]);
+    public IReadOnlyList<string> TargetsFor(string command) => Targets ?? command switch
+    {
+        "writes" => ["relay"],
+        "ttff" => ["floor", "peerjs", "remotecam"],
+        _ => ["relay", "nchan"],
+    };
 
     public static BenchOptions Parse(string[] args)
     {
@@ -102,6 +114,8 @@ internal sealed class BenchOptions
             switch (name)
             {
                 case "--targets": o.Targets = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--trace": o.Trace = ParseInt(name, value) != 0; break;
+                case "--calls": o.Calls = ParseInt(name, value) is > 0 and var n ? n : throw new ArgumentException("--calls: at least 1"); break;
                 case "--inboxes": o.Inboxes = ParseInt(name, value); break;
                 case "--shared-streams": o.SharedStreams = ParseInt(name, value); break;
                 case "--rate": o.Rate = ParseDouble(name, value); break;

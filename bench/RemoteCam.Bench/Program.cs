@@ -19,6 +19,8 @@ switch (options.Command)
         return 0;
     case "host-relay":
         return await RelayHost.RunAsync(options);
+    case "ttff":
+        return await TtffBenchmark.RunAsync(options);
     case "rules":
         RulesBenchmark.Run();
         return 0;

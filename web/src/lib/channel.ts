@@ -75,6 +75,11 @@ export class Channel {
     this.pump();
   }
 
+  /** Resolves when every write queued so far is done (acknowledged or failed). */
+  idle(): Promise<void> {
+    return this.writes;
+  }
+
   /** Whether the other side has written anything yet. */
   get heard(): boolean {
     return this.nextIn > 0;
@@ -115,26 +120,43 @@ export class Channel {
 }
 
 /**
- * Batches ICE candidates: the first batch 40 ms after the first candidate (or at the end of
- * gathering), then at most one write per 250 ms.
+ * Batches ICE candidates. The first batch goes as soon as the channel is idle, i.e. when the
+ * offer (or answer) write is acknowledged: candidates gathered meanwhile ride along, and none
+ * waits on a timer, since the other side needs them to start ICE checks. Then at most one write
+ * per 250 ms (the rest, and the end of gathering).
  */
 export class CandidateBatcher {
   private queue: RTCIceCandidateInit[] = [];
   private ended = false;
   private timer: number | undefined;
   private lastFlush = 0;
+  private waiting = false;
+  private stopped = false;
 
-  constructor(private readonly flush: (c: RTCIceCandidateInit[], end: boolean) => void) {}
+  /** `idle` resolves when the writes queued so far are done (Channel.idle). */
+  constructor(
+    private readonly flush: (c: RTCIceCandidateInit[], end: boolean) => void,
+    private readonly idle: () => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   add(c: RTCIceCandidate | null): void {
     if (c && c.candidate) this.queue.push({ candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex });
     else if (!c) this.ended = true;
     else return; // an empty end-of-candidates marker for one m-line
-    if (this.ended) {
+    if (!this.lastFlush) {
+      // First batch: when the offer/answer write is done (no fixed delay).
+      if (!this.waiting) {
+        this.waiting = true;
+        this.idle().then(() => {
+          this.waiting = false;
+          if (!this.stopped) this.schedule(0);
+        });
+      }
+    } else if (this.ended) {
       // End of gathering: send now unless we just wrote, then at the 250 ms mark.
       this.schedule(Math.max(0, this.lastFlush + 250 - Date.now()));
     } else if (this.timer === undefined) {
-      this.schedule(this.lastFlush ? Math.max(40, this.lastFlush + 250 - Date.now()) : 40);
+      this.schedule(Math.max(40, this.lastFlush + 250 - Date.now()));
     }
   }
 
@@ -158,6 +180,7 @@ export class CandidateBatcher {
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
   }
 }

@@ -65,10 +65,13 @@ abstract class PeerCall {
   constructor(protected readonly ctx: PeerContext) {
     // max-bundle: one transport, so candidates are gathered (and sent) once, not per m-line.
     this.pc = new RTCPeerConnection({ iceServers: ctx.iceServers, bundlePolicy: 'max-bundle' });
-    this.batcher = new CandidateBatcher((c, end) => {
-      const m: Message = end ? { t: 'cand', c, end: true } : { t: 'cand', c };
-      this.send(m);
-    });
+    this.batcher = new CandidateBatcher(
+      (c, end) => {
+        const m: Message = end ? { t: 'cand', c, end: true } : { t: 'cand', c };
+        this.send(m);
+      },
+      () => this.channel.idle(),
+    );
     this.pc.onicecandidate = (ev) => this.batcher.add(ev.candidate);
     this.pc.onconnectionstatechange = () => this.connectionChanged();
     // Browsers without connectionState (older Safari) still report ICE state.
@@ -175,6 +178,8 @@ export class ViewerCall extends PeerCall {
 
   /** Offer at once, and open the call's stream in parallel (one round trip to the answer). */
   async start(): Promise<void> {
+    // The "watch" moment for bench/ (ttff: watch → first decoded frame). Costs nothing.
+    if (typeof performance !== 'undefined' && performance.mark) performance.mark('remotecam:watch');
     this.listen();
     try {
       await this.offer(false);

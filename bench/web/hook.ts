@@ -1,0 +1,82 @@
+// Injected into every page of the ttff benchmark (camera, viewer, floor and PeerJS pages alike)
+// before the page's own scripts run: whenever a video element is given a stream, the next
+// decoded frame's presentation time (requestVideoFrameCallback metadata, the page's
+// performance.now() clock) is stored in window.__benchFirstFrame. The bench reads it and
+// subtracts the page's watch mark, so all three contenders are timed by the same code.
+// For the breakdown it also notes when an answer was applied (setRemoteDescription of an answer
+// resolved: signaling done) and when a peer connection first reached "connected" (ICE + DTLS).
+interface BenchWindow {
+  __benchFirstFrame?: number;
+  __benchAnswer?: number;
+  __benchConnected?: number;
+  __benchArmed?: number;
+  /** For --trace: [event, wall-clock ms (timeOrigin + now)] of this page's peer connections. */
+  __benchEvents?: [string, number][];
+}
+
+(() => {
+  const w = window as unknown as BenchWindow;
+  const desc = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  if (!desc || !desc.get || !desc.set) throw new Error('bench hook: HTMLMediaElement.srcObject is not an accessor');
+  const get = desc.get;
+  const set = desc.set;
+  let generation = 0;
+  const arm = (video: HTMLVideoElement): void => {
+    const mine = ++generation;
+    w.__benchArmed = (w.__benchArmed || 0) + 1;
+    if (typeof video.requestVideoFrameCallback !== 'function') throw new Error('bench hook: requestVideoFrameCallback is missing');
+    video.requestVideoFrameCallback((_now, meta) => {
+      if (mine === generation && w.__benchFirstFrame === undefined) {
+        w.__benchFirstFrame = meta.presentationTime;
+        events.push(['first frame', performance.timeOrigin + meta.presentationTime]);
+      }
+    });
+  };
+  // The camera page lives through every call: keep all its fetches' timings for --trace.
+  if (performance.setResourceTimingBufferSize) performance.setResourceTimingBufferSize(100000);
+  const events: [string, number][] = (w.__benchEvents = []);
+  const note = (e: string): void => {
+    events.push([e, performance.timeOrigin + performance.now()]);
+    if (events.length > 2000) events.splice(0, 1000);
+  };
+  const sld = RTCPeerConnection.prototype.setLocalDescription as (this: RTCPeerConnection, d?: RTCSessionDescriptionInit) => Promise<void>;
+  RTCPeerConnection.prototype.setLocalDescription = function (this: RTCPeerConnection, d?: RTCSessionDescriptionInit) {
+    return sld.call(this, d).then(() => note('local ' + (this.localDescription ? this.localDescription.type : '?')));
+  } as typeof RTCPeerConnection.prototype.setLocalDescription;
+  const aic = RTCPeerConnection.prototype.addIceCandidate as (this: RTCPeerConnection, c?: RTCIceCandidateInit) => Promise<void>;
+  RTCPeerConnection.prototype.addIceCandidate = function (this: RTCPeerConnection, c?: RTCIceCandidateInit) {
+    return aic.call(this, c).then(() => note('added remote candidate'));
+  } as typeof RTCPeerConnection.prototype.addIceCandidate;
+  const srd = RTCPeerConnection.prototype.setRemoteDescription as (this: RTCPeerConnection, d: RTCSessionDescriptionInit) => Promise<void>;
+  RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection, d: RTCSessionDescriptionInit) {
+    return srd.call(this, d).then(() => {
+      note('remote ' + (d ? d.type : '?'));
+      if (d && d.type === 'answer' && w.__benchAnswer === undefined) w.__benchAnswer = performance.now();
+    });
+  } as typeof RTCPeerConnection.prototype.setRemoteDescription;
+  const Original = RTCPeerConnection;
+  const Patched = function (this: unknown, config?: RTCConfiguration) {
+    const pc = new Original(config);
+    pc.addEventListener('icecandidate', (ev) => note(ev.candidate ? 'local candidate' : 'gathering done'));
+    pc.addEventListener('iceconnectionstatechange', () => note('ice ' + pc.iceConnectionState));
+    pc.addEventListener('connectionstatechange', () => {
+      note('connection ' + pc.connectionState);
+      if (pc.connectionState === 'connected' && w.__benchConnected === undefined) w.__benchConnected = performance.now();
+    });
+    return pc;
+  } as unknown as typeof RTCPeerConnection;
+  Patched.prototype = Original.prototype;
+  (Patched as unknown as { generateCertificate: unknown }).generateCertificate = Original.generateCertificate;
+  window.RTCPeerConnection = Patched;
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    configurable: true,
+    enumerable: desc.enumerable,
+    get(this: HTMLMediaElement) {
+      return get.call(this);
+    },
+    set(this: HTMLMediaElement, value: MediaStream | null) {
+      set.call(this, value);
+      if (value && this instanceof HTMLVideoElement) arm(this);
+    },
+  });
+})();
