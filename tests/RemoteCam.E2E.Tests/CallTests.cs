@@ -152,14 +152,17 @@ public sealed partial class CallTests(BrowserFixture browser) : IClassFixture<Br
                     }
 
                     Assert.True(field.Name is "v" or "c", $"unexpected field '{field.Name}' in call {call.Name}");
-                    foreach (var slot in field.Value.EnumerateObject())
+                    var slots = Slots(field.Value);
+                    Assert.True(slots.ContainsKey(0), $"call {call.Name} has no {field.Name}/0");
+                    foreach (var (n, slot) in slots)
                     {
-                        var value = slot.Value.GetString()!;
-                        Assert.True(SealedEnvelope.IsSealed(value), $"{field.Name}/{slot.Name} of call {call.Name} is not sealed: {value}");
-                        var plaintext = SealedEnvelope.Open(value, secret, room.Id, inbox.Name, call.Name, field.Name, int.Parse(slot.Name, System.Globalization.CultureInfo.InvariantCulture));
+                        Assert.True(slot.ValueKind == JsonValueKind.String, $"{field.Name}/{n} of call {call.Name} is not a string: {slot}");
+                        var value = slot.GetString()!;
+                        Assert.True(SealedEnvelope.IsSealed(value), $"{field.Name}/{n} of call {call.Name} is not sealed: {value}");
+                        var plaintext = SealedEnvelope.Open(value, secret, room.Id, inbox.Name, call.Name, field.Name, n);
                         using var message = JsonDocument.Parse(plaintext);
                         var type = message.RootElement.GetProperty("t").GetString();
-                        if (slot.Name == "0")
+                        if (n == 0)
                         {
                             Assert.Equal(field.Name == "v" ? "offer" : "answer", type);
                             Assert.StartsWith("v=0", message.RootElement.GetProperty("sdp").GetString(), StringComparison.Ordinal);
@@ -169,14 +172,19 @@ public sealed partial class CallTests(BrowserFixture browser) : IClassFixture<Br
                     }
                 }
 
-                Assert.True(call.Value.TryGetProperty("v", out var v) && v.TryGetProperty("0", out _), $"call {call.Name} has no offer");
-                Assert.True(call.Value.TryGetProperty("c", out var c) && c.TryGetProperty("0", out _), $"call {call.Name} has no answer");
+                Assert.True(call.Value.TryGetProperty("v", out _) && call.Value.TryGetProperty("c", out _), $"call {call.Name} lacks messages in one direction: {call.Value}");
             }
         }
 
         Assert.Equal(viewerUids.Order(), callers.Order());
         return sealedValues;
     }
+
+    /// <summary>Message slots by number: the database returns keys 0, 1, 2… as a JSON array (with nulls for gaps).</summary>
+    private static SortedDictionary<int, JsonElement> Slots(JsonElement slots) =>
+        slots.ValueKind == JsonValueKind.Array
+            ? new(slots.EnumerateArray().Select((value, n) => (value, n)).Where(s => s.value.ValueKind != JsonValueKind.Null).ToDictionary(s => s.n, s => s.value))
+            : new(slots.EnumerateObject().ToDictionary(p => int.Parse(p.Name, System.Globalization.CultureInfo.InvariantCulture), p => p.Value));
 
     private static void AssertNoPlaintextSdp(IReadOnlyList<(string Path, byte[] Bytes)> files)
     {
@@ -193,11 +201,20 @@ public sealed partial class CallTests(BrowserFixture browser) : IClassFixture<Br
 
     private static async Task<string> InviteLinkAsync(Device camera)
     {
+        // "Invite a viewer" shows the invitation; it may already be on screen.
         var link = camera.Page.Locator("#invite-link");
+        if (!await link.IsVisibleAsync())
+        {
+            await camera.Page.Locator("#invite").ClickAsync();
+        }
+
         await link.WaitForAsync();
         // An <a href>, or a field or text holding the URL.
-        var url = await link.EvaluateAsync<string>("e => (e.href || e.value || e.textContent || '').trim()");
-        return new Uri(new Uri(camera.Page.Url), url).ToString();
+        return await Eventually.WaitAsync(
+            () => link.EvaluateAsync<string>("e => (e.href || e.value || e.textContent || '').trim()"),
+            url => url.Contains("join.html#", StringComparison.Ordinal),
+            Device.ConnectTime,
+            async url => $"#invite-link holds '{url}', not an invitation.\n{await camera.DiagnosticsAsync()}");
     }
 
     /// <summary>A screenshot of an element with a white margin around it (a QR code's quiet zone, as a phone camera would see it).</summary>

@@ -57,14 +57,22 @@ internal sealed class Device : IAsyncDisposable
     public async Task GotoAsync(string url) => await Page.GotoAsync(url);
 
     /// <summary>Waits until <c>#status</c> has <c>data-state</c> = <paramref name="state"/> and returns its sentence.</summary>
-    public async Task<string> WaitForStatusAsync(string state, TimeSpan? within = null)
+    public async Task<string> WaitForStatusAsync(string state, TimeSpan? within = null) =>
+        (await WaitForStatusAsync([state], within)).Text;
+
+    /// <summary>Waits until <c>#status</c>'s <c>data-state</c> is one of <paramref name="states"/>; returns the state and sentence.</summary>
+    public async Task<(string State, string Text)> WaitForStatusAsync(string[] states, TimeSpan? within = null)
     {
+        // "error" and "revoked" are where a page stops: no need to wait out the deadline.
         var status = await Eventually.WaitAsync(
             StatusAsync,
-            s => s.State == state,
+            s => states.Contains(s.State) || s.State is "error" or "revoked",
             within ?? ConnectTime,
-            async s => $"{Name}: #status is {s.State} ('{s.Text}'), expected {state}.\n{await DiagnosticsAsync()}");
-        return status.Text;
+            async s => $"{Name}: #status is {s.State} ('{s.Text}'), expected {string.Join(" or ", states)}.\n{await DiagnosticsAsync()}");
+        Assert.True(
+            states.Contains(status.State),
+            $"{Name}: #status is {status.State} ('{status.Text}'), expected {string.Join(" or ", states)}.\n{await DiagnosticsAsync()}");
+        return status;
     }
 
     /// <summary><c>#status</c>'s <c>data-state</c> and text; ("absent", "") while the page has none.</summary>
