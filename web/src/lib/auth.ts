@@ -1,0 +1,150 @@
+// Anonymous sign-in through the Identity Toolkit REST API (or the relay's emulator endpoints).
+// The refresh token lives in localStorage; the ID token is refreshed five minutes before it
+// expires, and on demand (a stream's auth_revoked, a 401 "expired").
+import { BackendConfig } from './config';
+
+export class AuthError extends Error {
+  constructor(message: string, readonly unreachable: boolean) {
+    super(message);
+  }
+}
+
+interface Saved {
+  uid: string;
+  refreshToken: string;
+}
+
+const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+export class Auth {
+  private idToken: string | null = null;
+  private expiresAt = 0;
+  private saved: Saved | null;
+  private pending: Promise<string> | null = null;
+  private timer: number | undefined;
+  private readonly storageKey: string;
+
+  constructor(private readonly cfg: BackendConfig) {
+    this.storageKey = 'remotecam.auth.' + cfg.projectId;
+    this.saved = readSaved(this.storageKey);
+  }
+
+  get uid(): string | null {
+    return this.saved ? this.saved.uid : null;
+  }
+
+  /** A valid ID token, signing up or refreshing as needed. */
+  token(force = false): Promise<string> {
+    if (!force && this.idToken && Date.now() < this.expiresAt - REFRESH_MARGIN_MS) return Promise.resolve(this.idToken);
+    if (!this.pending) {
+      this.pending = this.obtain().then(
+        (t) => {
+          this.pending = null;
+          return t;
+        },
+        (e) => {
+          this.pending = null;
+          throw e;
+        },
+      );
+    }
+    return this.pending;
+  }
+
+  /** The current ID token without waiting (for requests sent while the page unloads). */
+  get cachedToken(): string | null {
+    return this.idToken && Date.now() < this.expiresAt ? this.idToken : null;
+  }
+
+  /** Signs in (when needed) and returns the uid. */
+  async signIn(): Promise<string> {
+    await this.token();
+    return this.saved!.uid;
+  }
+
+  private async obtain(): Promise<string> {
+    if (this.saved) {
+      try {
+        return await this.refresh(this.saved.refreshToken);
+      } catch (e) {
+        if (e instanceof AuthError && e.unreachable) throw e;
+        // The account is gone (relay data wiped, user deleted): start over as a new device.
+        this.saved = null;
+      }
+    }
+    return this.signUp();
+  }
+
+  private async signUp(): Promise<string> {
+    const url = this.cfg.identityBase + '/v1/accounts:signUp?key=' + encodeURIComponent(this.cfg.apiKey);
+    const json = await post(url, 'application/json', JSON.stringify({ returnSecureToken: true }));
+    const uid = str(json, 'localId');
+    const refreshToken = str(json, 'refreshToken');
+    this.remember({ uid, refreshToken });
+    return this.accept(str(json, 'idToken'), Number(json.expiresIn) || 3600);
+  }
+
+  private async refresh(refreshToken: string): Promise<string> {
+    const url = this.cfg.secureTokenBase + '/v1/token?key=' + encodeURIComponent(this.cfg.apiKey);
+    const body = 'grant_type=refresh_token&refresh_token=' + encodeURIComponent(refreshToken);
+    const json = await post(url, 'application/x-www-form-urlencoded', body);
+    const uid = str(json, 'user_id');
+    this.remember({ uid, refreshToken: str(json, 'refresh_token') });
+    return this.accept(str(json, 'id_token'), Number(json.expires_in) || 3600);
+  }
+
+  private remember(saved: Saved): void {
+    this.saved = saved;
+    try {
+      localStorage.setItem(this.storageKey, JSON.stringify(saved));
+    } catch (e) {
+      // Private mode: the device signs up again next time.
+    }
+  }
+
+  private accept(idToken: string, lifetimeSeconds: number): string {
+    this.idToken = idToken;
+    this.expiresAt = Date.now() + lifetimeSeconds * 1000;
+    clearTimeout(this.timer);
+    const wait = Math.max(10000, this.expiresAt - REFRESH_MARGIN_MS - Date.now() + 1000);
+    this.timer = window.setTimeout(() => this.token().catch(() => undefined), wait);
+    return idToken;
+  }
+}
+
+function readSaved(key: string): Saved | null {
+  try {
+    const v = JSON.parse(localStorage.getItem(key) || 'null');
+    return v && typeof v.uid === 'string' && typeof v.refreshToken === 'string' ? v : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+function str(json: Record<string, unknown>, name: string): string {
+  const v = json[name];
+  if (typeof v !== 'string' || !v) throw new AuthError('Sign-in answered without ' + name + '.', false);
+  return v;
+}
+
+async function post(url: string, type: string, body: string): Promise<Record<string, unknown>> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { 'Content-Type': type }, body });
+  } catch (e) {
+    throw new AuthError('Cannot reach the sign-in service.', true);
+  }
+  let json: Record<string, unknown> = {};
+  try {
+    json = await response.json();
+  } catch (e) {
+    // handled below
+  }
+  if (!response.ok) {
+    const err = json.error as { message?: string } | undefined;
+    const message = (err && err.message) || 'HTTP ' + response.status;
+    if (/OPERATION_NOT_ALLOWED|ADMIN_ONLY/.test(message)) throw new AuthError('Anonymous sign-in is disabled for this project.', false);
+    throw new AuthError('Sign-in failed: ' + message, response.status >= 500);
+  }
+  return json;
+}

@@ -1,0 +1,109 @@
+// Invitations (docs/pairing.md): parse the fragment, derive the proof, remember the rooms this
+// browser joined in localStorage `remotecam.rooms`. Secrets never leave the browser.
+import { concat, fromB64u, toB64u, utf8 } from './b64';
+
+export type Role = 'camera' | 'viewer';
+
+export interface Invitation {
+  room: string;
+  role: Role;
+  /** The role's invitation secret (base64url). */
+  s: string;
+  /** The viewer (sealing) secret: `s` for viewers, `vs` for cameras. */
+  vs: string;
+}
+
+export interface SavedRoom extends Invitation {
+  /** Room name (meta.name) once read. */
+  name?: string;
+  added: number;
+}
+
+export class InvitationError extends Error {}
+
+const ROOM_RE = /^[A-Za-z0-9_-]{20}$/;
+
+function checkSecret(text: string | null, what: string): string {
+  if (!text) throw new InvitationError('The invitation lacks the ' + what + '.');
+  let bytes: Uint8Array;
+  try {
+    bytes = fromB64u(text);
+  } catch (e) {
+    throw new InvitationError('The invitation\'s ' + what + ' is damaged.');
+  }
+  if (bytes.length !== 32) throw new InvitationError('The invitation\'s ' + what + ' is damaged.');
+  return text;
+}
+
+/** Parses `v=1&room=…&role=…&s=…[&vs=…]` (with or without the leading '#'). */
+export function parseInvitation(fragment: string): Invitation {
+  const p = new URLSearchParams(fragment.replace(/^#/, ''));
+  const v = p.get('v');
+  if (v === null) throw new InvitationError('This is not a RemoteCam invitation.');
+  if (v !== '1') throw new InvitationError('This invitation has format version ' + v + ', which this page does not know; update the pages.');
+  const room = p.get('room') || '';
+  if (!ROOM_RE.test(room)) throw new InvitationError('The invitation\'s room id is damaged.');
+  const role = p.get('role');
+  if (role !== 'camera' && role !== 'viewer') throw new InvitationError('The invitation has an unknown role.');
+  const s = checkSecret(p.get('s'), 'secret');
+  const vs = role === 'viewer' ? s : checkSecret(p.get('vs'), 'viewer secret (vs) that a camera needs to seal its messages; make a new invitation');
+  return { room, role, s, vs };
+}
+
+/** Finds the invitation fragment in a pasted link or scanned QR text. */
+export function invitationFromText(text: string): Invitation {
+  const t = text.trim();
+  const hash = t.indexOf('#');
+  return parseInvitation(hash >= 0 ? t.slice(hash + 1) : t);
+}
+
+export async function proof(secret: string, room: string, role: Role): Promise<string> {
+  const input = concat(fromB64u(secret), utf8('remotecam-pairing-v1|' + room + '|' + role));
+  return toB64u(new Uint8Array(await crypto.subtle.digest('SHA-256', input)));
+}
+
+export function invitationFragment(inv: { room: string; role: Role; s: string; vs?: string }): string {
+  let f = 'v=1&room=' + inv.room + '&role=' + inv.role + '&s=' + inv.s;
+  if (inv.role === 'camera' && inv.vs) f += '&vs=' + inv.vs;
+  return f;
+}
+
+/** The viewer invitation a camera can show: the sealing secret is the viewer secret. */
+export function viewerInvitationUrl(inv: Invitation): string {
+  return new URL('join.html', location.href).toString().split('#')[0] + '#' + invitationFragment({ room: inv.room, role: 'viewer', s: inv.vs });
+}
+
+const KEY = 'remotecam.rooms';
+
+export function savedRooms(): { [room: string]: SavedRoom } {
+  try {
+    const v = JSON.parse(localStorage.getItem(KEY) || '{}');
+    return v && typeof v === 'object' ? v : {};
+  } catch (e) {
+    return {};
+  }
+}
+
+export function saveRoom(inv: Invitation, name?: string): void {
+  const rooms = savedRooms();
+  const old = rooms[inv.room];
+  rooms[inv.room] = { room: inv.room, role: inv.role, s: inv.s, vs: inv.vs, name: name || (old && old.name), added: old && old.s === inv.s ? old.added : Date.now() };
+  localStorage.setItem(KEY, JSON.stringify(rooms));
+}
+
+export function forgetRoom(room: string): void {
+  const rooms = savedRooms();
+  delete rooms[room];
+  localStorage.setItem(KEY, JSON.stringify(rooms));
+}
+
+/** Reads `#room=<id>` from the address (the pages' own fragment, not an invitation). */
+export function roomFromHash(): string | null {
+  const room = new URLSearchParams(location.hash.replace(/^#/, '')).get('room');
+  return room && ROOM_RE.test(room) ? room : null;
+}
+
+/** Removes the fragment (it may hold a secret) from the address bar and history. */
+export function clearFragment(): void {
+  history.replaceState(null, '', location.pathname + location.search);
+}

@@ -1,0 +1,444 @@
+// Peer layer: RTCPeerConnection negotiation over a Channel. The viewer always offers (also for
+// ICE restarts); the camera answers every call in its inbox. UI code listens on the buses and
+// never touches RTCPeerConnection.
+import { randomId } from './b64';
+import { Bus } from './bus';
+import { CandidateBatcher, Channel, Message } from './channel';
+import { Db, Json, Stream, isObject } from './rtdb';
+import { verificationCode } from './verify';
+
+export type CallState = 'calling' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
+
+export interface CallEvents {
+  state: CallState;
+  /** The verification code once connected. */
+  code: string;
+  /** The remote media (viewer side). */
+  media: MediaStream;
+  /** Why the call ended, in words. */
+  ended: string;
+}
+
+export interface PeerContext {
+  db: Db;
+  key: CryptoKey;
+  roomId: string;
+  uid: string;
+  iceServers: RTCIceServer[];
+}
+
+const RESTART_AFTER_DISCONNECTED_MS = 5000;
+
+/**
+ * Offers only codecs every WebRTC browser has (VP8, constrained-baseline H.264, Opus, with
+ * retransmission): the SDP, and so each call's traffic through the database, shrinks by half,
+ * and the answer mirrors it. Browsers without setCodecPreferences offer their full list.
+ */
+function preferCodecs(t: RTCRtpTransceiver, kind: 'video' | 'audio'): void {
+  const caps = typeof RTCRtpReceiver.getCapabilities === 'function' ? RTCRtpReceiver.getCapabilities(kind) : null;
+  if (!caps || typeof t.setCodecPreferences !== 'function') return;
+  const keep = caps.codecs.filter((c) => {
+    const mime = c.mimeType.toLowerCase();
+    const fmtp = c.sdpFmtpLine || '';
+    if (kind === 'audio') return mime === 'audio/opus';
+    if (mime === 'video/vp8' || mime === 'video/rtx') return true;
+    return mime === 'video/h264' && /profile-level-id=42e01f/i.test(fmtp) && /packetization-mode=1/.test(fmtp);
+  });
+  if (!keep.some((c) => !/rtx$/i.test(c.mimeType))) return;
+  try {
+    t.setCodecPreferences(keep);
+  } catch (e) {
+    // Keep the browser's defaults.
+  }
+}
+const ANSWER_TIMEOUT_MS = 20000;
+
+abstract class PeerCall {
+  readonly bus = new Bus<CallEvents>();
+  readonly pc: RTCPeerConnection;
+  state: CallState = 'calling';
+  code = '';
+  protected channel!: Channel;
+  protected batcher: CandidateBatcher;
+  protected over = false;
+
+  constructor(protected readonly ctx: PeerContext) {
+    // max-bundle: one transport, so candidates are gathered (and sent) once, not per m-line.
+    this.pc = new RTCPeerConnection({ iceServers: ctx.iceServers, bundlePolicy: 'max-bundle' });
+    this.batcher = new CandidateBatcher((c, end) => {
+      const m: Message = end ? { t: 'cand', c, end: true } : { t: 'cand', c };
+      this.send(m);
+    });
+    this.pc.onicecandidate = (ev) => this.batcher.add(ev.candidate);
+    this.pc.onconnectionstatechange = () => this.connectionChanged();
+    // Browsers without connectionState (older Safari) still report ICE state.
+    this.pc.oniceconnectionstatechange = () => {
+      if (this.pc.connectionState === undefined) this.connectionChanged();
+    };
+  }
+
+  protected send(m: Message): void {
+    if (this.over) return;
+    this.channel.send(m).catch((e) => {
+      if (!this.over) console.warn('Could not send ' + m.t, e);
+    });
+  }
+
+  protected setState(s: CallState): void {
+    if (this.state === s || this.state === 'ended') return;
+    this.state = s;
+    this.bus.emit('state', s);
+  }
+
+  protected connState(): string {
+    const c = this.pc.connectionState;
+    if (c !== undefined) return c;
+    const i = this.pc.iceConnectionState;
+    return i === 'checking' ? 'connecting' : i === 'completed' ? 'connected' : i;
+  }
+
+  private connectionChanged(): void {
+    const c = this.connState();
+    if (c === 'connected') {
+      this.setState('connected');
+      this.updateCode();
+    } else if (c === 'disconnected' || c === 'failed') {
+      if (this.state === 'connected') this.setState('reconnecting');
+    }
+    this.onConnection(c);
+  }
+
+  protected abstract onConnection(c: string): void;
+  protected abstract offerAnswer(): [string | undefined, string | undefined];
+
+  private async updateCode(): Promise<void> {
+    const [offer, answer] = this.offerAnswer();
+    if (!offer || !answer) return;
+    try {
+      const code = await verificationCode(offer, answer);
+      if (code !== this.code) {
+        this.code = code;
+        this.bus.emit('code', code);
+      }
+    } catch (e) {
+      console.warn('No verification code', e);
+    }
+  }
+
+  protected async addCandidates(m: { c: RTCIceCandidateInit[] }): Promise<void> {
+    for (const c of m.c || []) {
+      try {
+        await this.pc.addIceCandidate(c);
+      } catch (e) {
+        // A candidate of an earlier ICE generation: harmless.
+      }
+    }
+  }
+
+  /** Ends locally: closes the connection and tells listeners why. */
+  protected finish(reason: string): void {
+    if (this.over) return;
+    this.over = true;
+    this.batcher.stop();
+    this.pc.close();
+    this.state = 'ended';
+    this.bus.emit('state', 'ended');
+    this.bus.emit('ended', reason);
+  }
+}
+
+/** A viewer's call to one camera. */
+export class ViewerCall extends PeerCall {
+  readonly callId: string;
+  readonly media = new MediaStream();
+  private stream: Stream | null = null;
+  private existed = false;
+  private restartTimer: number | undefined;
+  private answerTimer: number | undefined;
+  private awaitingAnswer = false;
+
+  constructor(ctx: PeerContext, readonly cameraUid: string) {
+    super(ctx);
+    this.callId = ctx.uid + '-' + randomId(12);
+    this.channel = new Channel(ctx.db, ctx.key, { roomId: ctx.roomId, cameraUid, callId: this.callId }, 'v', (m) => this.receive(m));
+    preferCodecs(this.pc.addTransceiver('video', { direction: 'recvonly' }), 'video');
+    preferCodecs(this.pc.addTransceiver('audio', { direction: 'recvonly' }), 'audio');
+    this.pc.ontrack = (ev) => {
+      if (this.media.getTracks().indexOf(ev.track) < 0) this.media.addTrack(ev.track);
+      this.bus.emit('media', this.media);
+    };
+  }
+
+  get stats(): { writes: number; bytes: number } {
+    return { writes: this.channel.writesDone, bytes: this.channel.bytesWritten };
+  }
+
+  /** Offer at once, and open the call's stream in parallel (one round trip to the answer). */
+  async start(): Promise<void> {
+    this.listen();
+    try {
+      await this.offer(false);
+    } catch (e) {
+      this.finish('Could not call the camera: ' + (e instanceof Error ? e.message : e));
+    }
+  }
+
+  /**
+   * The call's stream is open while negotiating and whenever the connection is in trouble, and
+   * closed while media flows: browsers allow only six HTTP/1.1 connections per server (a relay
+   * on plain http), so a viewer of several cameras must not hold one stream per call. A camera
+   * that hangs up closes its peer connection, which reopens the stream and shows the deletion.
+   */
+  private listen(): void {
+    if (this.stream || this.over) return;
+    this.stream = this.ctx.db.stream(this.channel.path, {
+      data: (value) => this.callChanged(value),
+      denied: () => this.close('Access to this room ended.'),
+    });
+  }
+
+  private quiet(): void {
+    if (this.stream) this.stream.close();
+    this.stream = null;
+  }
+
+  private async offer(iceRestart: boolean): Promise<void> {
+    const offer = await this.pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
+    await this.pc.setLocalDescription(offer);
+    if (iceRestart) this.batcher.reset();
+    this.awaitingAnswer = true;
+    clearTimeout(this.answerTimer);
+    this.answerTimer = window.setTimeout(() => {
+      if (this.awaitingAnswer) this.hangUp('The camera did not answer.');
+    }, ANSWER_TIMEOUT_MS);
+    await this.channel.send({ t: 'offer', sdp: this.pc.localDescription!.sdp });
+  }
+
+  private callChanged(value: Json): void {
+    if (this.over) return;
+    if (isObject(value) && value.created !== undefined) this.existed = true;
+    if (value === null && this.existed) {
+      // Deleted under us: the camera hung up (restart, cleanup).
+      this.close('The camera hung up.');
+      return;
+    }
+    this.channel.update(value);
+  }
+
+  private async receive(m: Message): Promise<void> {
+    if (this.over) return;
+    if (m.t === 'answer') {
+      if (this.pc.signalingState !== 'have-local-offer') return;
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
+      this.awaitingAnswer = false;
+      clearTimeout(this.answerTimer);
+      this.setState(this.state === 'calling' ? 'connecting' : this.state);
+    } else if (m.t === 'cand') {
+      await this.addCandidates(m);
+    } else if (m.t === 'bye') {
+      this.hangUp('The camera hung up' + (m.reason ? ': ' + m.reason : '.'));
+    }
+  }
+
+  protected offerAnswer(): [string | undefined, string | undefined] {
+    const l = this.pc.localDescription, r = this.pc.remoteDescription;
+    return [l ? l.sdp : undefined, r ? r.sdp : undefined];
+  }
+
+  protected onConnection(c: string): void {
+    clearTimeout(this.restartTimer);
+    if (c === 'connected' && !this.awaitingAnswer) this.quiet();
+    else if (c !== 'connecting' && c !== 'new') this.listen();
+    if (c === 'failed') this.restartIce();
+    else if (c === 'disconnected') this.restartTimer = window.setTimeout(() => this.restartIce(), RESTART_AFTER_DISCONNECTED_MS);
+  }
+
+  private restartIce(): void {
+    if (this.over || this.pc.signalingState !== 'stable') return;
+    this.listen();
+    this.setState('reconnecting');
+    this.offer(true).catch((e) => this.hangUp('ICE restart failed: ' + (e instanceof Error ? e.message : e)));
+  }
+
+  /** Leaves the call and deletes it from the inbox. */
+  hangUp(reason = 'Hung up.'): void {
+    if (this.over) return;
+    this.ctx.db.remove(this.channel.path).catch(() => undefined);
+    this.close(reason);
+  }
+
+  /** Hang-up that must survive the page going away. */
+  hangUpOnUnload(): void {
+    if (this.over) return;
+    this.ctx.db.sendOnUnload('DELETE', this.channel.path);
+    this.close('Left.');
+  }
+
+  private close(reason: string): void {
+    clearTimeout(this.restartTimer);
+    clearTimeout(this.answerTimer);
+    if (this.stream) this.stream.close();
+    this.finish(reason);
+  }
+}
+
+export interface InboxEvents {
+  /** A new call was accepted. */
+  call: CameraCall;
+  /** Number of connected viewers changed. */
+  viewers: number;
+}
+
+const STALE_UNANSWERED_MS = 2 * 60 * 1000;
+const FAILED_CLEANUP_MS = 30000;
+
+/** The camera's side: answers every call in its inbox with the camera's media. */
+export class CameraInbox {
+  readonly bus = new Bus<InboxEvents>();
+  private calls: { [callId: string]: CameraCall } = {};
+  private stream: Stream | null = null;
+  private path: string;
+  /** serverTime - Date.now(), from the presence write's echo. */
+  serverOffset = 0;
+
+  constructor(private readonly ctx: PeerContext, private media: MediaStream, private readonly denied: () => void) {
+    this.path = 'rooms/' + ctx.roomId + '/calls/' + ctx.uid;
+  }
+
+  start(): void {
+    this.stream = this.ctx.db.stream(this.path, { data: (v) => this.inboxChanged(v), denied: this.denied });
+  }
+
+  stop(): void {
+    if (this.stream) this.stream.close();
+    for (const id of Object.keys(this.calls)) this.calls[id].hangUp('The camera stopped.');
+  }
+
+  setMedia(media: MediaStream): void {
+    const kinds = (m: MediaStream) => m.getTracks().map((t) => t.kind).sort().join();
+    const same = kinds(media) === kinds(this.media);
+    this.media = media;
+    for (const id of Object.keys(this.calls)) {
+      // Same kinds of tracks: swap them in place. Sound switched on or off: the viewer must
+      // negotiate again, so end the call and let it call back.
+      if (same) this.calls[id].setMedia(media);
+      else this.calls[id].hangUp('The camera changed its settings.');
+    }
+  }
+
+  connectedCount(): number {
+    return Object.keys(this.calls).filter((id) => this.calls[id].state === 'connected').length;
+  }
+
+  private inboxChanged(inbox: Json): void {
+    const now = Date.now() + this.serverOffset;
+    const seen: { [id: string]: true } = {};
+    if (isObject(inbox)) {
+      for (const id of Object.keys(inbox)) {
+        const call = inbox[id];
+        seen[id] = true;
+        const known = this.calls[id];
+        if (known) {
+          known.update(call);
+          continue;
+        }
+        if (!isObject(call)) continue;
+        const answeredBefore = call.c !== undefined && call.c !== null;
+        const created = typeof call.created === 'number' ? call.created : 0;
+        if (answeredBefore || (created && now - created > STALE_UNANSWERED_MS)) {
+          // A call of an earlier session of this page, or one nobody picked up: clean up.
+          this.ctx.db.remove(this.path + '/' + id).catch(() => undefined);
+          continue;
+        }
+        if (call.v === undefined) continue; // only `created` so far
+        const cc = new CameraCall(this.ctx, id, this.media);
+        this.calls[id] = cc;
+        cc.bus.on('state', () => this.bus.emit('viewers', this.connectedCount()));
+        cc.bus.on('ended', () => {
+          delete this.calls[id];
+          this.bus.emit('viewers', this.connectedCount());
+        });
+        this.bus.emit('call', cc);
+        cc.update(call);
+      }
+    }
+    for (const id of Object.keys(this.calls)) {
+      if (!seen[id]) this.calls[id].close('The viewer hung up.');
+    }
+  }
+}
+
+/** One viewer's call, camera side. */
+export class CameraCall extends PeerCall {
+  private failedTimer: number | undefined;
+
+  constructor(ctx: PeerContext, readonly callId: string, private media: MediaStream) {
+    super(ctx);
+    this.channel = new Channel(ctx.db, ctx.key, { roomId: ctx.roomId, cameraUid: ctx.uid, callId }, 'c', (m) => this.receive(m));
+  }
+
+  /** The viewer's uid (the call id's prefix). */
+  get viewerUid(): string {
+    return this.callId.slice(0, this.callId.lastIndexOf('-'));
+  }
+
+  update(call: Json): void {
+    this.channel.update(call);
+  }
+
+  setMedia(media: MediaStream): void {
+    this.media = media;
+    this.attachTracks();
+  }
+
+  private attachTracks(): void {
+    for (const t of this.pc.getTransceivers()) {
+      const kind = t.receiver.track ? t.receiver.track.kind : '';
+      const track = this.media.getTracks().filter((x) => x.kind === kind)[0] || null;
+      if (t.sender.track !== track) t.sender.replaceTrack(track).catch(() => undefined);
+      t.direction = track ? 'sendonly' : 'inactive';
+    }
+  }
+
+  private async receive(m: Message): Promise<void> {
+    if (this.over) return;
+    if (m.t === 'offer') {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
+      this.attachTracks();
+      const answer = await this.pc.createAnswer();
+      await this.pc.setLocalDescription(answer);
+      this.setState(this.state === 'calling' ? 'connecting' : this.state);
+      this.send({ t: 'answer', sdp: this.pc.localDescription!.sdp });
+    } else if (m.t === 'cand') {
+      await this.addCandidates(m);
+    } else if (m.t === 'bye') {
+      this.hangUp();
+    }
+  }
+
+  protected offerAnswer(): [string | undefined, string | undefined] {
+    const l = this.pc.localDescription, r = this.pc.remoteDescription;
+    return [r ? r.sdp : undefined, l ? l.sdp : undefined];
+  }
+
+  protected onConnection(c: string): void {
+    // The viewer drives ICE restarts; a connection that stays broken for 30 s is cleaned up.
+    if (c === 'connected' || c === 'connecting' || c === 'new') {
+      clearTimeout(this.failedTimer);
+      this.failedTimer = undefined;
+    } else if ((c === 'failed' || c === 'disconnected') && this.failedTimer === undefined) {
+      this.failedTimer = window.setTimeout(() => this.hangUp('The connection to the viewer failed.'), FAILED_CLEANUP_MS);
+    }
+  }
+
+  hangUp(reason = 'Hung up.'): void {
+    if (this.over) return;
+    this.ctx.db.remove('rooms/' + this.ctx.roomId + '/calls/' + this.ctx.uid + '/' + this.callId).catch(() => undefined);
+    this.close(reason);
+  }
+
+  close(reason: string): void {
+    clearTimeout(this.failedTimer);
+    this.finish(reason);
+  }
+}

@@ -1,0 +1,56 @@
+// The sealed envelope of docs/protocol.md: HKDF-SHA256 from the viewer secret → AES-256-GCM,
+// associated data binding room, camera, call, direction and slot.
+import { Bytes, fromB64u, toB64u, utf8 } from './b64';
+
+export type Direction = 'v' | 'c';
+
+export class SealError extends Error {}
+
+export async function sealKey(viewerSecret: Bytes, roomId: string): Promise<CryptoKey> {
+  const ikm = await crypto.subtle.importKey('raw', viewerSecret, 'HKDF', false, ['deriveKey']);
+  return crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: utf8('remotecam-seal-v1'), info: utf8('room|' + roomId) },
+    ikm,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+}
+
+export interface SlotAddress {
+  roomId: string;
+  cameraUid: string;
+  callId: string;
+  dir: Direction;
+  n: number;
+}
+
+function aad(a: SlotAddress): Bytes {
+  return utf8('remotecam-seal-v1|' + a.roomId + '|' + a.cameraUid + '|' + a.callId + '|' + a.dir + '|' + a.n);
+}
+
+export async function seal(key: CryptoKey, at: SlotAddress, plaintext: string): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad(at) }, key, utf8(plaintext));
+  return '1.' + toB64u(iv) + '.' + toB64u(new Uint8Array(ct));
+}
+
+/** Opens a sealed value; throws SealError when it is malformed, tampered with or addressed elsewhere. */
+export async function open(key: CryptoKey, at: SlotAddress, value: string): Promise<string> {
+  const parts = value.split('.');
+  if (parts.length !== 3 || parts[0] !== '1') throw new SealError('not a sealed message');
+  let iv: Bytes, ct: Bytes;
+  try {
+    iv = fromB64u(parts[1]);
+    ct = fromB64u(parts[2]);
+  } catch (e) {
+    throw new SealError('not a sealed message');
+  }
+  if (iv.length !== 12 || ct.length < 16) throw new SealError('not a sealed message');
+  try {
+    const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: aad(at) }, key, ct);
+    return new TextDecoder().decode(pt);
+  } catch (e) {
+    throw new SealError('message does not open with this room key');
+  }
+}

@@ -1,0 +1,103 @@
+// Start-up shared by the pages: backend config, sign-in, the room's invitation, membership.
+import { Auth, AuthError } from './auth';
+import { BackendConfig, ConfigError, loadConfig } from './config';
+import { deviceName } from './device';
+import { Invitation, Role, SavedRoom, forgetRoom, proof, savedRooms } from './pairing';
+import { Db, DbError, isObject } from './rtdb';
+
+export class SessionError extends Error {
+  constructor(message: string, readonly kind: 'unreachable' | 'revoked' | 'error') {
+    super(message);
+  }
+}
+
+export interface Session {
+  cfg: BackendConfig;
+  auth: Auth;
+  db: Db;
+  uid: string;
+}
+
+export async function connect(): Promise<Session> {
+  let cfg: BackendConfig;
+  try {
+    cfg = await loadConfig();
+  } catch (e) {
+    throw new SessionError(e instanceof ConfigError ? e.message : String(e), 'unreachable');
+  }
+  const auth = new Auth(cfg);
+  let uid: string;
+  try {
+    uid = await auth.signIn();
+  } catch (e) {
+    if (e instanceof AuthError && e.unreachable) throw new SessionError('The server is unreachable: ' + e.message, 'unreachable');
+    throw new SessionError(e instanceof Error ? e.message : String(e), 'error');
+  }
+  return { cfg, auth, db: new Db(cfg, auth), uid };
+}
+
+export const NOT_VALID =
+  'This invitation is no longer valid (the room was rotated or deleted), or this device was revoked. Ask the owner for a new invitation.';
+
+/** Writes the membership (docs/protocol.md "Joining"); a refusal forgets the invitation. */
+export async function join(s: Session, inv: Invitation, name = deviceName()): Promise<void> {
+  const value = { role: inv.role, name, joined: { '.sv': 'timestamp' }, proof: await proof(inv.s, inv.room, inv.role) };
+  try {
+    await s.db.put('rooms/' + inv.room + '/members/' + s.uid, value);
+  } catch (e) {
+    if (e instanceof DbError && e.denied) {
+      forgetRoom(inv.room);
+      throw new SessionError(NOT_VALID, 'revoked');
+    }
+    throw dbFailure(e);
+  }
+}
+
+/** Joins again only when this device's membership is missing or stale (e.g. after a new sign-in). */
+export async function ensureMember(s: Session, inv: Invitation): Promise<void> {
+  let current;
+  try {
+    current = await s.db.get('rooms/' + inv.room + '/members/' + s.uid);
+  } catch (e) {
+    throw dbFailure(e);
+  }
+  const wanted = await proof(inv.s, inv.room, inv.role);
+  if (isObject(current) && current.proof === wanted && current.role === inv.role) return;
+  await join(s, inv, isObject(current) && typeof current.name === 'string' ? current.name : deviceName());
+}
+
+/**
+ * Why access ended (a stream was cancelled): the membership is gone when the device was revoked,
+ * and still there when the room was rotated (its proof no longer matches).
+ */
+export async function accessEndedReason(s: Session, room: string): Promise<string> {
+  try {
+    const me = await s.db.get('rooms/' + room + '/members/' + s.uid);
+    return me === null
+      ? 'Access revoked: the owner removed this device from the room. Ask for a new invitation.'
+      : 'The room\'s invitations were renewed (rotated): open a new invitation to pair this device again.';
+  } catch (e) {
+    return 'Access to this room ended. Ask the owner for a new invitation.';
+  }
+}
+
+export function dbFailure(e: unknown): SessionError {
+  if (e instanceof DbError) {
+    if (e.status === 0) return new SessionError('The server is unreachable. Check the network; retrying helps once it is back.', 'unreachable');
+    if (e.denied) return new SessionError(NOT_VALID, 'revoked');
+    return new SessionError('The database refused: ' + e.message, 'error');
+  }
+  if (e instanceof SessionError) return e;
+  return new SessionError(e instanceof Error ? e.message : String(e), 'error');
+}
+
+/** The room for this page: #room=…, else the only (or most recent) saved room of this role. */
+export function pickRoom(role: Role, wanted: string | null): SavedRoom | null {
+  const rooms = savedRooms();
+  if (wanted && rooms[wanted] && rooms[wanted].role === role) return rooms[wanted];
+  const mine = Object.keys(rooms)
+    .map((k) => rooms[k])
+    .filter((r) => r.role === role)
+    .sort((a, b) => b.added - a.added);
+  return mine.length ? mine[0] : null;
+}

@@ -1,0 +1,54 @@
+// The status line every page shows: #status with data-state and a sentence. Sources (network,
+// errors, revocation) report here; the most serious one is shown.
+import { NetState } from './rtdb';
+
+export type State = 'connecting' | 'online' | 'offline' | 'error' | 'revoked';
+
+let net: NetState = 'connecting';
+let onlineText = '';
+let error: string | null = null;
+let revoked: string | null = null;
+
+const NET_TEXT: { [K in NetState]: string } = {
+  connecting: 'Connecting…',
+  online: 'Connected.',
+  offline: 'Offline: cannot reach the server. Retrying…',
+};
+
+function render(): void {
+  const el = document.getElementById('status');
+  if (!el) return;
+  let state: State = net;
+  let text = net === 'online' && onlineText ? onlineText : NET_TEXT[net];
+  if (revoked) {
+    state = 'revoked';
+    text = revoked;
+  } else if (error) {
+    state = 'error';
+    text = error;
+  }
+  el.setAttribute('data-state', state);
+  el.textContent = text;
+}
+
+/** Network state; `text` replaces the sentence shown while online (e.g. "Connected: 2 cameras."). */
+export function setNet(state: NetState, text?: string): void {
+  net = state;
+  if (text) onlineText = text;
+  render();
+}
+
+export function setOnlineText(text: string): void {
+  onlineText = text;
+  render();
+}
+
+export function showError(message: string | null): void {
+  error = message;
+  render();
+}
+
+export function showRevoked(message: string): void {
+  revoked = message;
+  render();
+}

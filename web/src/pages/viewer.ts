@@ -1,0 +1,343 @@
+// viewer.html: shows the room's cameras as a grid with presence, calls every online camera,
+// and adds rooms by scanning a QR code (camera or photo) or from a pasted link.
+import { fromB64u } from '../lib/b64';
+import { Invitation, InvitationError, invitationFragment, invitationFromText, roomFromHash, savedRooms, saveRoom } from '../lib/pairing';
+import { PeerContext, ViewerCall } from '../lib/peer';
+import { Json, JsonObject, isObject } from '../lib/rtdb';
+import { loadScanner } from '../lib/scanner';
+import { sealKey } from '../lib/seal';
+import { Session, accessEndedReason, connect, dbFailure, ensureMember, pickRoom } from '../lib/session';
+import { setNet, setOnlineText, showError, showRevoked } from '../lib/status';
+
+const grid = document.getElementById('cameras')!;
+const empty = document.getElementById('empty')!;
+const problem = document.getElementById('problem')!;
+const roomPick = document.getElementById('room-pick')!;
+const roomSelect = document.getElementById('room') as HTMLSelectElement;
+const scanBtn = document.getElementById('scan') as HTMLButtonElement;
+const scanFile = document.getElementById('scan-file') as HTMLInputElement;
+const scanVideo = document.getElementById('scan-video') as HTMLVideoElement;
+const scanMessage = document.getElementById('scan-message')!;
+const linkInput = document.getElementById('link') as HTMLInputElement;
+const joinBtn = document.getElementById('join') as HTMLButtonElement;
+
+const FRESH_MS = 75000;
+
+interface Tile {
+  el: HTMLElement;
+  video: HTMLVideoElement;
+  name: HTMLElement;
+  presence: HTMLElement;
+  battery: HTMLElement;
+  call: HTMLElement;
+  verify: HTMLElement;
+  data: JsonObject;
+  lastHeard: number;
+  current: ViewerCall | null;
+  failures: number;
+  retry: number | undefined;
+}
+
+const tiles: { [uid: string]: Tile } = {};
+let ctx: PeerContext | null = null;
+let session: Session | null = null;
+let inv: Invitation | null = null;
+let ended = false;
+
+function fail(message: string): void {
+  problem.textContent = message;
+  problem.hidden = false;
+  showError(message);
+}
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return s + ' s ago';
+  if (s < 5400) return Math.round(s / 60) + ' min ago';
+  if (s < 129600) return Math.round(s / 3600) + ' h ago';
+  return Math.round(s / 86400) + ' days ago';
+}
+
+function isOnline(t: Tile): boolean {
+  return t.data.online === true && Date.now() - t.lastHeard < FRESH_MS;
+}
+
+function makeTile(uid: string): Tile {
+  const el = document.createElement('div');
+  el.className = 'camera';
+  el.setAttribute('data-uid', uid);
+  const video = document.createElement('video');
+  video.autoplay = true;
+  video.muted = true;
+  video.setAttribute('playsinline', '');
+  const info = document.createElement('div');
+  info.className = 'info';
+  const span = (cls: string) => {
+    const s = document.createElement('span');
+    s.className = cls;
+    info.appendChild(s);
+    return s;
+  };
+  const name = span('name');
+  const presence = span('presence');
+  const battery = span('battery');
+  const call = span('call');
+  const verify = span('verify');
+  verify.setAttribute('data-verify', '');
+  verify.title = 'Verification code: the camera shows the same one when nobody is in the middle';
+  el.appendChild(video);
+  el.appendChild(info);
+  el.addEventListener('click', () => {
+    const big = !el.classList.contains('big');
+    for (const k of Object.keys(tiles)) tiles[k].el.classList.remove('big');
+    el.classList.toggle('big', big);
+    grid.classList.toggle('has-big', big);
+    // A tap is a user gesture: a good moment to turn the sound on for the enlarged camera.
+    video.muted = !big;
+    video.play().catch(() => undefined);
+  });
+  grid.appendChild(el);
+  return { el, video, name, presence, battery, call, verify, data: {}, lastHeard: 0, current: null, failures: 0, retry: undefined };
+}
+
+function render(uid: string): void {
+  const t = tiles[uid];
+  t.name.textContent = typeof t.data.name === 'string' ? t.data.name : 'Camera';
+  const online = isOnline(t);
+  const lastSeen = typeof t.data.lastSeen === 'number' ? t.data.lastSeen : 0;
+  t.presence.className = 'presence ' + (online ? 'online' : 'offline');
+  t.presence.textContent = online ? 'online' : lastSeen ? 'offline, last seen ' + ago(Date.now() - Math.min(Date.now(), t.lastHeard || lastSeen)) : 'offline';
+  const b = t.data.battery;
+  t.battery.textContent = isObject(b) && typeof b.level === 'number' ? 'battery ' + Math.round(b.level * 100) + '%' + (b.charging ? ' ⚡' : '') : '';
+}
+
+function camerasChanged(value: Json, path: string): void {
+  const cams = isObject(value) ? value : {};
+  const changed = path.split('/')[0];
+  for (const uid of Object.keys(cams)) {
+    const data = cams[uid];
+    if (!isObject(data)) continue;
+    let t = tiles[uid];
+    if (!t) t = tiles[uid] = makeTile(uid);
+    const before = t.data.lastSeen;
+    t.data = data;
+    if (path === '' ? !t.lastHeard : changed === uid && data.lastSeen !== before) {
+      // A heartbeat arrived now; for the first snapshot the best guess is the sender's clock.
+      t.lastHeard = path === '' && typeof data.lastSeen === 'number' ? Math.min(Date.now(), data.lastSeen) : Date.now();
+    }
+    render(uid);
+    consider(uid);
+  }
+  for (const uid of Object.keys(tiles)) {
+    if (!cams[uid]) {
+      const t = tiles[uid];
+      if (t.current) t.current.hangUp('The camera left the room.');
+      clearTimeout(t.retry);
+      t.el.remove();
+      delete tiles[uid];
+    }
+  }
+  empty.hidden = Object.keys(tiles).length > 0;
+  const online = Object.keys(tiles).filter((u) => isOnline(tiles[u])).length;
+  setOnlineText('Connected: ' + online + ' of ' + Object.keys(tiles).length + ' camera' + (Object.keys(tiles).length === 1 ? '' : 's') + ' online.');
+}
+
+/** Calls a camera that is online and not yet called; hangs up on one that went offline. */
+function consider(uid: string): void {
+  const t = tiles[uid];
+  if (!t || !ctx || ended) return;
+  if (!isOnline(t)) {
+    if (t.current && t.data.online === false) t.current.hangUp('The camera went offline.');
+    return;
+  }
+  if (t.current || t.retry !== undefined) return;
+  const call = new ViewerCall(ctx, uid);
+  t.current = call;
+  t.call.textContent = 'calling…';
+  t.verify.textContent = '';
+  call.bus.on('media', (m) => {
+    if (t.video.srcObject !== m) t.video.srcObject = m;
+    t.video.play().catch(() => undefined);
+  });
+  call.bus.on('state', (s) => {
+    if (s === 'connected') t.failures = 0;
+    t.call.textContent = s === 'connected' ? 'live · code' : s === 'ended' ? '' : s + '…';
+  });
+  call.bus.on('code', (code) => (t.verify.textContent = code));
+  call.bus.on('ended', (reason) => {
+    if (t.current !== call) return;
+    t.current = null;
+    t.video.srcObject = null;
+    t.verify.textContent = '';
+    t.call.textContent = reason;
+    if (ended) return;
+    // Call again while the camera is online: at once after a good call, slower after failures.
+    const delay = Math.min(30000, 1000 * Math.pow(2, t.failures++));
+    t.retry = window.setTimeout(() => {
+      t.retry = undefined;
+      consider(uid);
+    }, delay);
+  });
+  call.start();
+}
+
+async function accessEnded(): Promise<void> {
+  if (ended || !session || !inv) return;
+  ended = true;
+  for (const uid of Object.keys(tiles)) if (tiles[uid].current) tiles[uid].current!.hangUp('Access ended.');
+  const reason = await accessEndedReason(session, inv.room);
+  showRevoked(reason);
+  problem.textContent = reason;
+  problem.hidden = false;
+}
+
+function showRooms(current: string): void {
+  const rooms = savedRooms();
+  const mine = Object.keys(rooms).filter((k) => rooms[k].role === 'viewer');
+  roomPick.hidden = mine.length < 2;
+  roomSelect.textContent = '';
+  for (const id of mine) {
+    const o = document.createElement('option');
+    o.value = id;
+    o.textContent = rooms[id].name || id;
+    o.selected = id === current;
+    roomSelect.appendChild(o);
+  }
+}
+
+async function main(): Promise<void> {
+  const wantScan = location.hash === '#scan';
+  inv = pickRoom('viewer', roomFromHash());
+  if (wantScan) startScan();
+  if (!inv) {
+    setNet('online', 'Not in a room yet.');
+    problem.textContent = 'This browser has no viewer invitation yet: scan the QR code of one (“remotecam rooms invite ROOM --role viewer”, or “Invite a viewer” on a camera) or paste its link below.';
+    problem.hidden = false;
+    return;
+  }
+  history.replaceState(null, '', location.pathname + '#room=' + inv.room);
+  showRooms(inv.room);
+  try {
+    session = await connect();
+    session.db.bus.on('net', (n) => setNet(n));
+    await ensureMember(session, inv);
+  } catch (e) {
+    const err = dbFailure(e);
+    if (err.kind === 'revoked') {
+      showRevoked(err.message);
+      problem.textContent = err.message;
+      problem.hidden = false;
+    } else fail(err.kind === 'unreachable' ? 'Backend unreachable: ' + err.message : err.message);
+    return;
+  }
+  const key = await sealKey(fromB64u(inv.vs), inv.room);
+  ctx = { db: session.db, key, roomId: inv.room, uid: session.uid, iceServers: session.cfg.iceServers };
+  session.db.stream('rooms/' + inv.room + '/cameras', { data: camerasChanged, denied: accessEnded });
+  session.db.get('rooms/' + inv.room + '/meta').then((meta) => {
+    if (isObject(meta) && typeof meta.name === 'string' && inv) {
+      saveRoom(inv, meta.name);
+      showRooms(inv.room);
+      document.title = meta.name + ' · RemoteCam';
+    }
+  }, () => undefined);
+  // Presence ages on the viewer's clock: re-check every few seconds.
+  window.setInterval(() => {
+    for (const uid of Object.keys(tiles)) {
+      render(uid);
+      consider(uid);
+    }
+  }, 5000);
+  window.addEventListener('pagehide', () => {
+    for (const uid of Object.keys(tiles)) if (tiles[uid].current) tiles[uid].current!.hangUpOnUnload();
+  });
+  window.addEventListener('pageshow', (e) => {
+    if ((e as PageTransitionEvent).persisted) location.reload();
+  });
+}
+
+// Adding a room: every path ends in join.html with the invitation in the fragment.
+function goJoin(text: string): boolean {
+  try {
+    const found = invitationFromText(text);
+    location.href = 'join.html#' + invitationFragment(found);
+    return true;
+  } catch (e) {
+    scanMessage.textContent = e instanceof InvitationError ? e.message : String(e);
+    return false;
+  }
+}
+
+let scanning: MediaStream | null = null;
+
+async function startScan(): Promise<void> {
+  if (scanning) {
+    stopScan();
+    return;
+  }
+  scanMessage.textContent = 'Starting the camera…';
+  try {
+    const [scanner, stream] = await Promise.all([
+      loadScanner(),
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' } }, audio: false }),
+    ]);
+    scanning = stream;
+    scanVideo.srcObject = stream;
+    scanVideo.hidden = false;
+    scanBtn.textContent = 'Stop scanning';
+    scanMessage.textContent = 'Point the camera at the invitation QR code.';
+    const tick = () => {
+      if (!scanning) return;
+      const text = scanner.fromVideo(scanVideo);
+      if (text) {
+        if (goJoin(text)) {
+          stopScan();
+          return;
+        }
+      }
+      window.setTimeout(tick, 200);
+    };
+    tick();
+  } catch (e) {
+    const name = e && typeof e === 'object' && 'name' in e ? String((e as { name: string }).name) : '';
+    scanMessage.textContent =
+      name === 'NotAllowedError'
+        ? 'Camera permission denied: allow the camera to scan, or choose a photo of the code instead.'
+        : name === 'NotFoundError'
+          ? 'No camera found: choose a photo of the code, or paste the link.'
+          : e instanceof Error ? e.message : String(e);
+  }
+}
+
+function stopScan(): void {
+  if (scanning) for (const t of scanning.getTracks()) t.stop();
+  scanning = null;
+  scanVideo.srcObject = null;
+  scanVideo.hidden = true;
+  scanBtn.textContent = 'Scan a QR code';
+}
+
+scanBtn.addEventListener('click', () => startScan());
+scanFile.addEventListener('change', async () => {
+  const file = scanFile.files && scanFile.files[0];
+  if (!file) return;
+  scanMessage.textContent = 'Reading the image…';
+  try {
+    const scanner = await loadScanner();
+    const text = await scanner.fromFile(file);
+    if (!text) scanMessage.textContent = 'No QR code found in this image. Try a sharper, closer photo.';
+    else goJoin(text);
+  } catch (e) {
+    scanMessage.textContent = e instanceof Error ? e.message : String(e);
+  }
+  scanFile.value = '';
+});
+joinBtn.addEventListener('click', () => {
+  if (!linkInput.value.trim()) scanMessage.textContent = 'Paste an invitation link first.';
+  else goJoin(linkInput.value);
+});
+roomSelect.addEventListener('change', () => {
+  location.replace('viewer.html#room=' + roomSelect.value);
+  location.reload();
+});
+
+main();

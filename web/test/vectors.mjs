@@ -1,0 +1,91 @@
+// Checks the pages' crypto against the documented vectors and rules: the pairing proof
+// (docs/pairing.md), the sealed envelope (round trip, tampering, wrong slot/direction/call/room),
+// invitation parsing and the verification code. Run: node web/test/vectors.mjs (Node 20+).
+import { build } from 'esbuild';
+import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const web = dirname(dirname(fileURLToPath(import.meta.url)));
+const out = await build({
+  stdin: {
+    contents: `export * from './lib/pairing'; export * from './lib/seal'; export * from './lib/verify'; export * from './lib/b64';`,
+    resolveDir: join(web, 'src'),
+    loader: 'ts',
+  },
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  write: false,
+});
+const lib = await import('data:text/javascript;base64,' + Buffer.from(out.outputFiles[0].text).toString('base64'));
+
+let failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    console.log('ok   ' + name);
+  } catch (e) {
+    failed++;
+    console.log('FAIL ' + name + ': ' + e.message);
+  }
+}
+
+const secret = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+const room = 'AAAAAAAAAAAAAAAAAAAA';
+
+await check('proof test vector, camera', async () =>
+  assert.equal(await lib.proof(secret, room, 'camera'), 'tOX4YpWkbLH2RU9OaB-UqxazjRolL6J09tyEKj9cVWs'));
+await check('proof test vector, viewer', async () =>
+  assert.equal(await lib.proof(secret, room, 'viewer'), 'd9DbUF0ODVDVb8FSwv3Nl2DJLDndSUvpfB9xTFVybyg'));
+
+await check('invitation: viewer secret is the sealing secret; camera needs vs', () => {
+  const v = lib.parseInvitation(`#v=1&room=${room}&role=viewer&s=${secret}`);
+  assert.equal(v.vs, secret);
+  assert.throws(() => lib.parseInvitation(`v=1&room=${room}&role=camera&s=${secret}`), /viewer secret/);
+  assert.throws(() => lib.parseInvitation(`v=2&room=${room}&role=viewer&s=${secret}`), /version 2/);
+  assert.throws(() => lib.parseInvitation(`v=1&room=short&role=viewer&s=${secret}`), /room id/);
+  assert.throws(() => lib.parseInvitation(`v=1&room=${room}&role=owner&s=${secret}`), /role/);
+  assert.throws(() => lib.parseInvitation(`v=1&room=${room}&role=viewer&s=abc`), /damaged/);
+  const found = lib.invitationFromText(` https://x.example/join.html#v=1&room=${room}&role=camera&s=${secret}&vs=${secret} `);
+  assert.equal(found.role, 'camera');
+});
+
+const key = await lib.sealKey(lib.fromB64u(secret), room);
+const at = { roomId: room, cameraUid: 'cam1', callId: 'viewer1-abcdefgh', dir: 'v', n: 0 };
+const sealed = await lib.seal(key, at, '{"t":"offer","sdp":"v=0"}');
+
+await check('seal: format and round trip', async () => {
+  assert.match(sealed, /^1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+  assert.equal(await lib.open(key, at, sealed), '{"t":"offer","sdp":"v=0"}');
+});
+await check('seal: a message moved to another slot, direction, call, camera or room does not open', async () => {
+  for (const other of [{ n: 1 }, { dir: 'c' }, { callId: 'viewer1-zzzzzzzz' }, { cameraUid: 'cam2' }, { roomId: 'BAAAAAAAAAAAAAAAAAAA' }]) {
+    await assert.rejects(lib.open(key, Object.assign({}, at, other), sealed), /does not open/, JSON.stringify(other));
+  }
+});
+await check('seal: any changed byte is rejected', async () => {
+  const parts = sealed.split('.');
+  const ct = lib.fromB64u(parts[2]);
+  ct[3] ^= 1;
+  await assert.rejects(lib.open(key, at, parts[0] + '.' + parts[1] + '.' + lib.toB64u(ct)), /does not open/);
+  await assert.rejects(lib.open(key, at, '2' + sealed.slice(1)), /not a sealed message/);
+});
+await check('seal: another room key does not open', async () => {
+  const other = await lib.sealKey(lib.fromB64u('BwECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8'), room);
+  await assert.rejects(lib.open(other, at, sealed), /does not open/);
+});
+
+await check('verification code: both sides agree; format "ddd ddd"', async () => {
+  const offer = 'v=0\r\na=fingerprint:sha-256 ab:cd:ef\r\n';
+  const answer = 'v=0\r\na=fingerprint:sha-256 12:34:56\r\n';
+  const code = await lib.verificationCode(offer, answer);
+  assert.match(code, /^\d{3} \d{3}$/);
+  assert.equal(await lib.verificationCode(offer.toUpperCase(), answer), code);
+  assert.notEqual(await lib.verificationCode(answer, offer), code);
+});
+
+if (failed) {
+  console.log(failed + ' failed');
+  process.exit(1);
+}
