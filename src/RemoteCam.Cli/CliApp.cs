@@ -21,11 +21,12 @@ internal static class CliApp
         {
             global.Json,
             global.Profile,
-            ServeCommand.Create(console),
+            ServeCommand.Create(console, global),
             InitCommand.Create(console, global),
             ProfilesCommand.Create(console, global),
             RulesCommand.Create(console, global),
             RoomsCommand.Create(console, global),
+            DoctorCommand.Create(console, global),
         };
 
         var parse = root.Parse(args);

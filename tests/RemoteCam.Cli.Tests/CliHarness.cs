@@ -28,12 +28,13 @@ internal sealed class CliHarness : IAsyncDisposable
 
     public RelayServer? Relay { get; private set; }
 
-    public static async Task<CliHarness> StartAsync(bool withRelay = true)
+    /// <summary>A harness; with <paramref name="rulesFile"/> the relay enforces those rules (else it is open, as without rules).</summary>
+    public static async Task<CliHarness> StartAsync(bool withRelay = true, string? rulesFile = null)
     {
         var harness = new CliHarness();
         if (withRelay)
         {
-            harness.Relay = await RelayServer.StartAsync(new RelayOptions { Port = 0, DataDirectory = harness.RelayData });
+            harness.Relay = await RelayServer.StartAsync(new RelayOptions { Port = 0, DataDirectory = harness.RelayData, RulesFile = rulesFile });
         }
 
         return harness;
@@ -47,11 +48,14 @@ internal sealed class CliHarness : IAsyncDisposable
         return path;
     }
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with these environment variables set (besides the config folder); every other variable is unset.</summary>
+    public async Task<CliResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, output, error, name => name == "REMOTECAM_CONFIG_DIR" ? ConfigDirectory : null);
+        var code = await CliApp.RunAsync(args, output, error, name => name == "REMOTECAM_CONFIG_DIR" ? ConfigDirectory : environment.GetValueOrDefault(name));
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

@@ -32,6 +32,7 @@ public sealed class ConventionTests
     [InlineData("rules", "check", "--help")]
     [InlineData("rules", "deploy", "--help")]
     [InlineData("serve", "--help")]
+    [InlineData("doctor", "--help")]
     public async Task Every_command_has_help(params string[] args)
     {
         await using var cli = await CliHarness.StartAsync(withRelay: false);

@@ -37,5 +37,21 @@ public sealed class PairingTests
         Assert.False(Invitation.TryParse(url.Replace("role=viewer", "role=admin", StringComparison.Ordinal), out _));
         Assert.False(Invitation.TryParse(url.Replace("v=1", "v=2", StringComparison.Ordinal), out _));
         Assert.False(Invitation.TryParse(url[..^4], out _));
+        Assert.False(Invitation.TryParse(url + "&vs=" + secret, out _));
+    }
+
+    [Fact]
+    public void A_camera_invitation_carries_the_viewer_secret()
+    {
+        var camera = Base64Url.Encode(Secret);
+        var viewer = Base64Url.Encode([.. Secret.Reverse()]);
+        var url = new Invitation("AAAAAAAAAAAAAAAAAAAA", "camera", camera, viewer).ToUrl(new Uri("https://cams.example/"));
+        Assert.Equal($"https://cams.example/join.html#v=1&room=AAAAAAAAAAAAAAAAAAAA&role=camera&s={camera}&vs={viewer}", url);
+        Assert.True(Invitation.TryParse(url, out var invitation));
+        Assert.Equal(new Invitation("AAAAAAAAAAAAAAAAAAAA", "camera", camera, viewer), invitation);
+
+        // Without vs, or with a vs that is not 32 bytes, a camera invitation is refused.
+        Assert.False(Invitation.TryParse(url[..url.IndexOf("&vs=", StringComparison.Ordinal)], out _));
+        Assert.False(Invitation.TryParse(url[..^2], out _));
     }
 }

@@ -22,7 +22,11 @@ internal sealed partial class RelayProcess : IAsyncDisposable
     /// <summary>What the relay printed as it started, up to "Press Ctrl+C to stop.".</summary>
     public string FirstLines { get; }
 
-    public static async Task<RelayProcess> StartAsync(string dataDirectory, params string[] extraArguments)
+    public static Task<RelayProcess> StartAsync(string dataDirectory, params string[] extraArguments) =>
+        StartWithConfigAsync(Path.Combine(dataDirectory, ".test-config"), dataDirectory, extraArguments);
+
+    /// <summary>Starts <c>remotecam serve</c> with <c>REMOTECAM_CONFIG_DIR</c> set, so the default room's secrets stay in the test's folder.</summary>
+    public static async Task<RelayProcess> StartWithConfigAsync(string configDirectory, string dataDirectory, params string[] extraArguments)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "remotecam.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -32,6 +36,8 @@ internal sealed partial class RelayProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        start.Environment["REMOTECAM_CONFIG_DIR"] = configDirectory;
+        start.Environment.Remove("COLORFGBG");
         foreach (var argument in (string[])[cli, "serve", "--port", "0", "--data", dataDirectory, .. extraArguments])
         {
             start.ArgumentList.Add(argument);

@@ -49,6 +49,7 @@ public sealed class RoomsCommandTests
         var id = result.Out.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(w => w != "id").Skip(1).First();
         Assert.Equal(20, id.Length);
         Assert.Contains("Camera invitation: " + cli.Relay!.Url + "join.html#v=1&room=" + id + "&role=camera&s=", result.Out);
+        Assert.Contains("&vs=", result.Out);
         Assert.Contains("key", result.Out);
 
         var (camera, viewer) = StoredSecrets(cli, id);
@@ -145,6 +146,7 @@ public sealed class RoomsCommandTests
         Assert.Equal(id, fields["room"]);
         Assert.Equal("camera", fields["role"]);
         Assert.Equal(StoredSecrets(cli, id).Camera, fields["s"]);
+        Assert.Equal(StoredSecrets(cli, id).Viewer, fields["vs"]);
         Assert.Contains('█', result.Out);
         Assert.Contains("key", result.Out);
 
@@ -196,8 +198,58 @@ public sealed class RoomsCommandTests
         Assert.NotEqual(camera, StoredSecrets(cli, id).Camera);
     }
 
+    /// <summary>
+    /// A rotation saves its new secrets as "pending" before writing their proofs, and promotes them after.
+    /// Whether it stopped before or after the proofs were written, the next rotate finishes it with the same secrets.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_interrupted_rotation_is_finished_by_the_next_rotate(bool proofsWritten)
+    {
+        await using var cli = await StartAsync();
+        var id = await CreateAsync(cli);
+        var (oldCamera, oldViewer) = StoredSecrets(cli, id);
+        static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var (camera, viewer) = (NewSecret(), NewSecret());
+        File.WriteAllText(SecretsFile(cli, id), JsonSerializer.Serialize(new { camera = oldCamera, viewer = oldViewer, pending = new { camera, viewer } }));
+        using var admin = cli.RelayClient(cli.Relay!.AdminKey);
+        if (proofsWritten)
+        {
+            (await admin.PatchAsJsonAsync($"pairing/{id}.json", new { camera = ExpectedProof(camera, id, "camera"), viewer = ExpectedProof(viewer, id, "viewer") })).EnsureSuccessStatusCode();
+        }
+
+        var invite = await cli.RunAsync("rooms", "invite", id, "--role", "viewer");
+        Assert.Equal(1, invite.ExitCode);
+        Assert.Contains($"run 'remotecam rooms rotate {id}' to finish it", invite.Err);
+        Assert.Contains("a rotation did not finish", (await cli.RunAsync("rooms", "show", id)).Out);
+
+        var rotate = await cli.RunAsync("rooms", "rotate", id);
+        Assert.True(rotate.ExitCode == 0, rotate.Err);
+        Assert.Contains("Finished the rotation", rotate.Out);
+        Assert.Equal((camera, viewer), StoredSecrets(cli, id));
+        Assert.DoesNotContain("pending", File.ReadAllText(SecretsFile(cli, id)));
+        Assert.Equal(ExpectedProof(camera, id, "camera"), await admin.GetFromJsonAsync<string>($"pairing/{id}/camera.json"));
+        Assert.Equal(ExpectedProof(viewer, id, "viewer"), await admin.GetFromJsonAsync<string>($"pairing/{id}/viewer.json"));
+        var url = (await cli.RunAsync("rooms", "invite", id, "--role", "viewer", "--json")).Out;
+        Assert.Contains("&s=" + viewer, url);
+    }
+
     [Fact]
-    public async Task Revoke_removes_the_member()
+    public async Task A_rotation_that_cannot_reach_the_database_keeps_the_working_secrets()
+    {
+        await using var cli = await StartAsync();
+        var id = await CreateAsync(cli);
+        var before = File.ReadAllText(SecretsFile(cli, id));
+        await cli.Relay!.DisposeAsync();
+        var rotate = await cli.RunAsync("rooms", "rotate", id);
+        Assert.Equal(1, rotate.ExitCode);
+        Assert.Contains("cannot reach", rotate.Err);
+        Assert.Equal(before, File.ReadAllText(SecretsFile(cli, id)));
+    }
+
+    [Fact]
+    public async Task Revoke_removes_the_member_and_marks_it_revoked()
     {
         await using var cli = await StartAsync();
         var id = await CreateAsync(cli);
@@ -208,11 +260,23 @@ public sealed class RoomsCommandTests
         var result = await cli.RunAsync("rooms", "revoke", id, "cam1");
         Assert.True(result.ExitCode == 0, result.Err);
         Assert.Equal("null", await admin.GetStringAsync($"rooms/{id}/members/cam1.json"));
+        Assert.Equal("true", await admin.GetStringAsync($"rooms/{id}/revoked/cam1.json"));
         Assert.NotEqual("null", await admin.GetStringAsync($"rooms/{id}/members/cam2.json"));
+        Assert.Equal("null", await admin.GetStringAsync($"rooms/{id}/revoked/cam2.json"));
 
         var again = await cli.RunAsync("rooms", "revoke", id, "cam1");
         Assert.Equal(1, again.ExitCode);
-        Assert.Contains("not a member", again.Err);
+        Assert.Contains("already revoked", again.Err);
+        var stranger = await cli.RunAsync("rooms", "revoke", id, "nobody");
+        Assert.Equal(1, stranger.ExitCode);
+        Assert.Contains("not a member", stranger.Err);
+
+        var show = await cli.RunAsync("rooms", "show", id);
+        Assert.Contains("Revoked devices (cannot join again): cam1", show.Out);
+        using (var shown = JsonDocument.Parse((await cli.RunAsync("rooms", "show", id, "--json")).Out))
+        {
+            Assert.Equal(["cam1"], shown.RootElement.GetProperty("revoked").EnumerateArray().Select(e => e.GetString()));
+        }
 
         using var document = JsonDocument.Parse((await cli.RunAsync("rooms", "revoke", id, "cam2", "--json")).Out);
         Assert.Equal("cam2", document.RootElement.GetProperty("revoked").GetString());

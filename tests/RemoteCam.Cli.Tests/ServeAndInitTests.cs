@@ -10,7 +10,7 @@ public sealed class ServeAndInitTests
     public async Task Init_and_deploy_against_a_served_relay_use_the_key_in_its_data_directory()
     {
         await using var cli = await CliHarness.StartAsync(withRelay: false);
-        await using var relay = await RelayProcess.StartAsync(cli.RelayData);
+        await using var relay = await RelayProcess.StartWithConfigAsync(cli.ConfigDirectory, cli.RelayData, "--no-room");
 
         var init = await cli.RunAsync("init", "--relay", relay.Url.ToString(), "--data", cli.RelayData);
         Assert.True(init.ExitCode == 0, init.Out + init.Err);

@@ -25,5 +25,23 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
     /// <summary>Writes one JSON document (the whole output of a command run with <c>--json</c>).</summary>
     public void WriteJson(JsonNode node) => Out.WriteLine(node.ToJsonString(Indented));
 
+    /// <summary>
+    /// The end of a successful command: the JSON document with <c>--json</c>, else the text for
+    /// people. Returns <see cref="ExitCodes.Ok"/>, so a command can <c>return console.Result(…)</c>.
+    /// </summary>
+    public int Result(bool json, JsonNode document, Action text)
+    {
+        if (json)
+        {
+            WriteJson(document);
+        }
+        else
+        {
+            text();
+        }
+
+        return ExitCodes.Ok;
+    }
+
     public void WriteLine(string line) => Out.WriteLine(line);
 }

@@ -13,6 +13,9 @@ internal sealed class GlobalOptions(Func<string, string?> environment)
     /// <summary>The profile store of this run (<c>REMOTECAM_CONFIG_DIR</c>, XDG, or <c>~/.config/remotecam</c>).</summary>
     public ProfileStore Profiles => ProfileStore.For(environment);
 
+    /// <summary>An environment variable as this run sees it.</summary>
+    public string? Environment(string name) => environment(name);
+
     public Option<bool> Json { get; } = new("--json")
     {
         Description = "Write the result as one JSON document on stdout, for scripts.",

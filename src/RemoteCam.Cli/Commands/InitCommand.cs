@@ -228,32 +228,36 @@ internal static class InitCommand
             return checks;
         }
 
+        checks.Add(await CheckSignInAsync(backend, cancellationToken));
+        return checks;
+    }
+
+    /// <summary>Anonymous sign-up as a page does it; not run (null) for a Firebase profile without an API key.</summary>
+    internal static async Task<Check> CheckSignInAsync(Backend backend, CancellationToken cancellationToken)
+    {
         if (backend.SignUpUrl is not { } signUp)
         {
-            checks.Add(new Check("anonymous sign-in", null, "not checked: give --api-key (Firebase console → Project settings → General → Web API key)."));
-            return checks;
+            return new Check("anonymous sign-in", null, "not checked: give --api-key (Firebase console → Project settings → General → Web API key).");
         }
 
         try
         {
             await backend.SignUpAnonymouslyAsync(signUp, cancellationToken);
-            checks.Add(new Check("anonymous sign-in", true, "devices can sign in anonymously."));
+            return new Check("anonymous sign-in", true, "devices can sign in anonymously.");
         }
         catch (FirebaseException e) when (e.ServerMessage is { } message
             && (message.StartsWith("OPERATION_NOT_ALLOWED", StringComparison.Ordinal) || message.StartsWith("ADMIN_ONLY_OPERATION", StringComparison.Ordinal)))
         {
-            checks.Add(new Check("anonymous sign-in", false, "anonymous sign-in is disabled: enable it in the Firebase console → Authentication → Sign-in method."));
+            return new Check("anonymous sign-in", false, "anonymous sign-in is disabled: enable it in the Firebase console → Authentication → Sign-in method.");
         }
         catch (FirebaseException e) when (e.ServerMessage is { } message && message.Contains("API key not valid", StringComparison.OrdinalIgnoreCase))
         {
-            checks.Add(new Check("anonymous sign-in", false, "the API key was refused: copy the Web API key from the Firebase console → Project settings → General."));
+            return new Check("anonymous sign-in", false, "the API key was refused: copy the Web API key from the Firebase console → Project settings → General.");
         }
         catch (Exception e) when (IsExpected(e))
         {
-            checks.Add(new Check("anonymous sign-in", false, $"sign-up failed: {Backend.Describe(e, signUp)}"));
+            return new Check("anonymous sign-in", false, $"sign-up failed: {Backend.Describe(e, signUp)}");
         }
-
-        return checks;
     }
 
     private static async Task CheckRulesAsync(Backend backend, List<Check> checks, CancellationToken cancellationToken)
@@ -280,6 +284,6 @@ internal static class InitCommand
         _ => "",
     };
 
-    private static bool IsExpected(Exception e) =>
+    internal static bool IsExpected(Exception e) =>
         e is HttpRequestException or FirebaseException or TaskCanceledException or CredentialException;
 }

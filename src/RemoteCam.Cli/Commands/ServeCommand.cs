@@ -9,7 +9,7 @@ namespace RemoteCam.Cli.Commands;
 /// <summary><c>remotecam serve</c>: runs the embedded relay until Ctrl+C.</summary>
 internal static class ServeCommand
 {
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, GlobalOptions global)
     {
         var output = console.Out;
         var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 for every interface).", DefaultValueFactory = _ => "127.0.0.1" };
@@ -45,6 +45,7 @@ internal static class ServeCommand
         });
 
         var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) until Ctrl+C.") { host, port, data, rules, acceptUnsigned, snapshotAfter };
+        var room = ServeRoom.AddOptions(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var rulesFile = parse.GetValue(rules);
@@ -100,6 +101,9 @@ internal static class ServeCommand
                 await output.WriteLineAsync(rulesFile is null
                     ? "No rules file: every client may read and write everything (as the Firebase emulator without rules)."
                     : $"Security rules: {Path.GetFullPath(rulesFile)} (reloaded when it changes)");
+                // Invitations point where phones open the pages: the relay itself for now (LAN HTTPS swaps in its URL here).
+                var pagesUrl = relay.Url;
+                await ServeRoom.ShowAsync(parse, room, relay, pagesUrl, options.DataDirectory!, global, console, cancellationToken);
                 await output.WriteLineAsync("Press Ctrl+C to stop.");
                 try
                 {

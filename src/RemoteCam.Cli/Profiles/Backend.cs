@@ -119,6 +119,30 @@ internal sealed class Backend : IDisposable
         return "owner";
     }
 
+    /// <summary>
+    /// The server's clock (its <c>Date</c> header on an admin read of the root) and this machine's clock
+    /// half-way through the request, so the round trip does not count as skew.
+    /// </summary>
+    public async Task<(DateTimeOffset Server, DateTimeOffset Local)> GetClocksAsync(CancellationToken cancellationToken)
+    {
+        var builder = new UriBuilder(DatabaseUrl);
+        builder.Path = builder.Path.TrimEnd('/') + "/.json";
+        builder.Query = (builder.Query.TrimStart('?') is { Length: > 0 } query ? query + "&" : "") + "shallow=true";
+        using var request = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
+        if (await Database.Auth.GetTokenAsync(cancellationToken) is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        var before = DateTimeOffset.UtcNow;
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var after = DateTimeOffset.UtcNow;
+        await ReadSuccessAsync(response, cancellationToken);
+        return response.Headers.Date is { } date
+            ? (date, before + ((after - before) / 2))
+            : throw new FirebaseException(response.StatusCode, "the answer has no Date header", "");
+    }
+
     /// <summary>The rules in force, as text.</summary>
     public async Task<string> GetRulesAsync(CancellationToken cancellationToken)
     {

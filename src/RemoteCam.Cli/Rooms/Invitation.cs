@@ -1,10 +1,12 @@
 namespace RemoteCam.Cli.Rooms;
 
 /// <summary>
-/// An invitation URL: <c>&lt;base&gt;/join.html#v=1&amp;room=&lt;id&gt;&amp;role=&lt;camera|viewer&gt;&amp;s=&lt;secret&gt;</c>.
+/// An invitation URL (docs/pairing.md):
+/// <c>&lt;base&gt;/join.html#v=1&amp;room=&lt;id&gt;&amp;role=viewer&amp;s=&lt;viewer secret&gt;</c>, or for a camera
+/// <c>…&amp;role=camera&amp;s=&lt;camera secret&gt;&amp;vs=&lt;viewer secret&gt;</c>.
 /// Everything is in the fragment, which browsers never send to a server. Whoever has the URL (or its QR code) can join.
 /// </summary>
-internal sealed record Invitation(string RoomId, string Role, string Secret)
+internal sealed record Invitation(string RoomId, string Role, string Secret, string? ViewerSecret = null)
 {
     public const int Version = 1;
 
@@ -16,10 +18,14 @@ internal sealed record Invitation(string RoomId, string Role, string Secret)
             root += "/";
         }
 
-        return $"{root}join.html#v={Version}&room={RoomId}&role={Role}&s={Secret}";
+        var url = $"{root}join.html#v={Version}&room={RoomId}&role={Role}&s={Secret}";
+        return ViewerSecret is null ? url : url + $"&vs={ViewerSecret}";
     }
 
-    /// <summary>Reads an invitation back from its URL (the pages do the same in JavaScript).</summary>
+    /// <summary>
+    /// Reads an invitation back from its URL (the pages do the same in JavaScript). A camera
+    /// invitation must carry <c>vs</c>; a viewer invitation must not.
+    /// </summary>
     public static bool TryParse(string url, out Invitation? invitation)
     {
         invitation = null;
@@ -38,13 +44,20 @@ internal sealed record Invitation(string RoomId, string Role, string Secret)
         if (fields.GetValueOrDefault("v") != Version.ToString(System.Globalization.CultureInfo.InvariantCulture)
             || fields.GetValueOrDefault("room") is not { } room || !Pairing.IsRoomId(room)
             || fields.GetValueOrDefault("role") is not { } role || !Pairing.IsRole(role)
-            || fields.GetValueOrDefault("s") is not { } secret
-            || !Base64Url.TryDecode(secret, out var bytes) || bytes.Length != Pairing.SecretLength)
+            || fields.GetValueOrDefault("s") is not { } secret || !IsSecret(secret))
         {
             return false;
         }
 
-        invitation = new Invitation(room, role, secret);
+        var viewerSecret = fields.GetValueOrDefault("vs");
+        if (role == Pairing.Camera ? viewerSecret is null || !IsSecret(viewerSecret) : viewerSecret is not null)
+        {
+            return false;
+        }
+
+        invitation = new Invitation(room, role, secret, viewerSecret);
         return true;
     }
+
+    private static bool IsSecret(string text) => Base64Url.TryDecode(text, out var bytes) && bytes.Length == Pairing.SecretLength;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 using QRCoder;
@@ -14,11 +15,12 @@ internal static class QrRendering
     }
 
     /// <summary>
-    /// Two modules per character cell (upper and lower half blocks), dark modules drawn as spaces on a
-    /// light background would depend on the terminal's colours, so light modules are drawn as blocks:
-    /// the code reads correctly on a dark terminal, and the quiet zone (4 modules) is included.
+    /// Two modules per character cell (upper and lower half blocks), quiet zone (4 modules) included.
+    /// A block shows the terminal's text colour and a space its background, so on a dark terminal
+    /// (light text) the light modules are drawn as blocks, and with <paramref name="light"/> (dark
+    /// text on a light background) the dark modules are: either way the code reads dark on light.
     /// </summary>
-    public static string Terminal(string text)
+    public static string Terminal(string text, bool light = false)
     {
         using var data = Encode(text);
         var matrix = data.ModuleMatrix;
@@ -28,8 +30,9 @@ internal static class QrRendering
         {
             for (var column = 0; column < size; column++)
             {
-                var top = !matrix[row][column];
-                var bottom = row + 1 < size && !matrix[row + 1][column];
+                // Past the last row the quiet zone continues: a light module.
+                var top = matrix[row][column] == light;
+                var bottom = (row + 1 < size && matrix[row + 1][column]) == light;
                 builder.Append((top, bottom) switch
                 {
                     (true, true) => '█',
@@ -43,6 +46,21 @@ internal static class QrRendering
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// Whether <c>COLORFGBG</c> (set by many terminals as <c>"fg;bg"</c> or <c>"fg;default;bg"</c>, ANSI colour numbers)
+    /// says the background is light: 7 (light grey) or 9–15 (bright colours, 15 = white). Null when unset or unreadable.
+    /// </summary>
+    public static bool? LightBackground(string? colorFgBg)
+    {
+        if (string.IsNullOrEmpty(colorFgBg)
+            || !int.TryParse(colorFgBg.Split(';')[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var background))
+        {
+            return null;
+        }
+
+        return background is 7 or (>= 9 and <= 15);
     }
 
     public static byte[] Png(string text, int pixelsPerModule = 10)

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+using RemoteCam.Cli.Cli;
+using RemoteCam.Cli.Rooms;
+
+namespace RemoteCam.Cli.Commands;
+
+/// <summary><c>remotecam rooms show ROOM</c>.</summary>
+internal static class RoomsShowCommand
+{
+    public static Command Create(CliConsole console, GlobalOptions global)
+    {
+        var room = RoomsCommand.RoomArgument();
+        var command = new Command("show", "Show a room: its meta, its members with role, device name, joined and presence, and its revoked devices.") { room };
+        command.SetAction((parse, cancellationToken) => RoomsCommand.RunAsync(parse, global, console, async context =>
+        {
+            var id = parse.GetValue(room)!;
+            if (await context.MetaAsync(id, cancellationToken) is not { } meta)
+            {
+                return context.UnknownRoom(id);
+            }
+
+            var members = await context.Database.GetAsync($"rooms/{id}/members", null, cancellationToken);
+            var presence = await context.Database.GetAsync($"rooms/{id}/cameras", null, cancellationToken);
+            var revokedNode = await context.Database.GetAsync($"rooms/{id}/revoked", null, cancellationToken);
+            var proofs = await context.Database.GetAsync($"pairing/{id}", null, cancellationToken);
+            var list = new JsonArray();
+            foreach (var member in RoomsCommand.Members(members))
+            {
+                var uid = (string)member["uid"]!;
+
+                // A membership counts only while its proof is the room's current one (rotation ends it).
+                member["paired"] = member["role"] is { } role && RoomsCommand.StringOf(proofs, (string)role!) is { } proof
+                    && RoomsCommand.StringOf(members.GetProperty(uid), "proof") == proof;
+                if (presence.ValueKind == JsonValueKind.Object && presence.TryGetProperty(uid, out var seen) && seen.ValueKind == JsonValueKind.Object)
+                {
+                    member["online"] = seen.TryGetProperty("online", out var online) && online.ValueKind == JsonValueKind.True;
+                    member["lastSeen"] = RoomsCommand.TimeOf(seen, "lastSeen");
+                }
+
+                list.Add(member);
+            }
+
+            var revoked = new JsonArray();
+            if (revokedNode.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var uid in revokedNode.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal))
+                {
+                    revoked.Add(uid);
+                }
+            }
+
+            var secrets = RoomSecretsFile.Load(context.SecretsFile(id));
+            var rotated = RoomsCommand.TimeOf(meta, "rotated");
+            return context.Result(
+                new JsonObject
+                {
+                    ["id"] = id,
+                    ["name"] = RoomsCommand.StringOf(meta, "name"),
+                    ["created"] = RoomsCommand.TimeOf(meta, "created"),
+                    ["rotated"] = rotated,
+                    ["owner"] = RoomsCommand.StringOf(meta, "owner"),
+                    ["invitationSecretsHere"] = secrets.Current is not null,
+                    ["rotationPending"] = secrets.Pending is not null,
+                    ["members"] = list,
+                    ["revoked"] = revoked,
+                },
+                () =>
+                {
+                    console.WriteLine($"Room {id}: '{RoomsCommand.StringOf(meta, "name")}', created {RoomsCommand.TimeOf(meta, "created") ?? "-"} by {RoomsCommand.StringOf(meta, "owner") ?? "-"}.");
+                    if (rotated is not null)
+                    {
+                        console.WriteLine($"Invitations rotated {rotated}: invitations made before then stopped working, and devices paired before then must pair again.");
+                    }
+
+                    console.WriteLine(secrets switch
+                    {
+                        { Pending: not null } => $"Invitation secrets: a rotation did not finish; run 'remotecam rooms rotate {id}' to finish it.",
+                        { Current: not null } => "Invitation secrets: on this machine ('remotecam rooms invite').",
+                        _ => "Invitation secrets: not on this machine ('remotecam rooms rotate' makes new ones).",
+                    });
+                    WriteMembers(console, list);
+                    if (revoked.Count > 0)
+                    {
+                        console.WriteLine($"Revoked devices (cannot join again): {string.Join(", ", revoked.Select(r => (string?)r))}");
+                    }
+                });
+        }));
+        return command;
+    }
+
+    private static void WriteMembers(CliConsole console, JsonArray list)
+    {
+        if (list.Count == 0)
+        {
+            console.WriteLine("No members yet.");
+            return;
+        }
+
+        console.WriteLine($"{"DEVICE UID",-30} {"ROLE",-7} {"NAME",-20} {"JOINED",-20} {"PRESENCE",-36} PAIRED");
+        foreach (var member in list.Select(m => m!.AsObject()))
+        {
+            var state = member.ContainsKey("online")
+                ? ((bool)member["online"]! ? "online" : $"offline, last seen {member["lastSeen"] ?? "-"}")
+                : "-";
+            var paired = (bool)member["paired"]! ? "yes" : "no: its invitation is no longer valid; it must pair again";
+            console.WriteLine($"{member["uid"],-30} {member["role"] ?? "-",-7} {member["deviceName"] ?? "-",-20} {member["joined"] ?? "-",-20} {state,-36} {paired}");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+using RemoteCam.Firebase;
+
+namespace RemoteCam.Cli.Rooms;
+
+/// <summary>
+/// The writes that make and re-key a room (docs/pairing.md), shared by <c>rooms create</c>,
+/// <c>rooms rotate</c> and <c>serve</c>'s default room. Each one keeps the local secrets and the
+/// database's proofs consistent when it fails half-way.
+/// </summary>
+internal static class RoomOperations
+{
+    /// <summary>Makes a room: secrets saved locally first (removed again if the write fails), then meta and proofs in one update.</summary>
+    public static async Task<(string Id, RoomSecrets Secrets)> CreateAsync(
+        FirebaseDatabaseClient database, string name, Func<string, string> secretsFile, CancellationToken cancellationToken)
+    {
+        var id = Pairing.NewRoomId();
+        var secrets = RoomSecrets.New();
+        var file = secretsFile(id);
+        new RoomSecretsFile { Current = secrets }.Save(file);
+        var update = Proofs(id, secrets);
+        update[$"rooms/{id}/meta"] = new JsonObject
+        {
+            ["name"] = name,
+            ["created"] = ServerTimestamp(),
+            ["owner"] = "cli",
+        };
+        try
+        {
+            await database.UpdateAsync("", update, cancellationToken);
+        }
+        catch
+        {
+            RoomSecretsFile.Delete(file);
+            throw;
+        }
+
+        return (id, secrets);
+    }
+
+    /// <summary>
+    /// New secrets for a room: saved locally as pending, then their proofs written (with
+    /// <c>meta/rotated</c>), then promoted to current. A rotation interrupted anywhere is finished
+    /// by the next call, with the same pending secrets; <c>Resumed</c> says so.
+    /// </summary>
+    public static async Task<(RoomSecrets Secrets, bool Resumed)> RotateAsync(
+        FirebaseDatabaseClient database, string id, string file, CancellationToken cancellationToken)
+    {
+        var stored = RoomSecretsFile.Load(file);
+        var resumed = stored.Pending is not null;
+        var next = stored.Pending ?? RoomSecrets.New();
+        if (!resumed)
+        {
+            (stored with { Pending = next }).Save(file);
+        }
+
+        var update = Proofs(id, next);
+        update[$"rooms/{id}/meta/rotated"] = ServerTimestamp();
+        await database.UpdateAsync("", update, cancellationToken);
+        new RoomSecretsFile { Current = next }.Save(file);
+        return (next, resumed);
+    }
+
+    /// <summary>Whether the database's proofs are those of <paramref name="secrets"/> (false when the room was rotated elsewhere).</summary>
+    public static async Task<bool> ProofsMatchAsync(FirebaseDatabaseClient database, string id, RoomSecrets secrets, CancellationToken cancellationToken)
+    {
+        var stored = await database.GetAsync($"pairing/{id}", null, cancellationToken);
+        return stored.ValueKind == JsonValueKind.Object
+            && Pairing.Roles.All(role => stored.TryGetProperty(role, out var proof) && proof.ValueKind == JsonValueKind.String
+                && proof.GetString() == Pairing.Proof(secrets.SecretBytes(role), id, role));
+    }
+
+    private static JsonObject Proofs(string id, RoomSecrets secrets)
+    {
+        var update = new JsonObject();
+        foreach (var role in Pairing.Roles)
+        {
+            update[$"pairing/{id}/{role}"] = Pairing.Proof(secrets.SecretBytes(role), id, role);
+        }
+
+        return update;
+    }
+
+    private static JsonObject ServerTimestamp() => new() { [".sv"] = "timestamp" };
+}
