@@ -1,9 +1,14 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace RemoteCam.Relay;
 
 /// <summary>How to run a relay. Defaults suit one machine; every limit is explicit.</summary>
 public sealed record RelayOptions
 {
-    /// <summary>The address to listen on: an IP address, <c>localhost</c>, or <c>0.0.0.0</c> for every interface.</summary>
+    /// <summary>
+    /// The address to listen on: an IP address, <c>localhost</c>, <c>0.0.0.0</c> for every IPv4
+    /// interface, or <c>*</c> for every interface, IPv4 and IPv6 (IPv4 only where IPv6 is off).
+    /// </summary>
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>The TCP port; 0 picks a free one (see <see cref="RelayServer.Url"/>).</summary>
@@ -48,6 +53,28 @@ public sealed record RelayOptions
 
     /// <summary>New anonymous accounts per hour from one address (loopback is not limited), as Firebase limits.</summary>
     public int SignUpsPerHourPerAddress { get; init; } = 100;
+
+    /// <summary>
+    /// The built pages (web/dist, shipped as <c>wwwroot</c> next to the CLI), served for GET and
+    /// HEAD of every URL that is not a database path; null serves no pages (those URLs are 404).
+    /// </summary>
+    public string? WebRoot { get; init; }
+
+    /// <summary>Serve HTTPS on <see cref="Host"/>:<see cref="Port"/> with this certificate (it must have its private key); null serves plain HTTP.</summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>
+    /// The certificate authority that issued <see cref="Certificate"/>, offered to devices at
+    /// <c>/remotecam-ca.crt</c> (DER) and <c>/remotecam-ca.pem</c>; null offers none.
+    /// </summary>
+    public X509Certificate2? CertificateAuthority { get; init; }
+
+    /// <summary>
+    /// Also listen with plain HTTP on 127.0.0.1 at this port (0 picks a free one), for the tools on
+    /// this machine while <see cref="Host"/>:<see cref="Port"/> serves HTTPS to the network; null
+    /// opens no second endpoint.
+    /// </summary>
+    public int? LoopbackHttpPort { get; init; }
 
     /// <summary>Where log lines go; null is silent.</summary>
     public TextWriter? Log { get; init; }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -13,6 +14,7 @@ using RemoteCam.Relay.Auth;
 using RemoteCam.Relay.Engine;
 using RemoteCam.Relay.Http;
 using RemoteCam.Relay.Persistence;
+using RemoteCam.Relay.Tls;
 
 namespace RemoteCam.Relay;
 
@@ -31,13 +33,20 @@ public sealed class RelayServer : IAsyncDisposable
     private long _lastKeepAlive;
     private int _disposed;
 
-    private RelayServer(WebApplication app, DatabaseRegistry databases, AuthService auth, AccessControl access, Uri url, RelayOptions options)
+    private RelayServer(WebApplication app, DatabaseRegistry databases, AuthService auth, AccessControl access, IReadOnlyList<Uri> urls, RelayOptions options)
     {
         _access = access;
         _app = app;
         _databases = databases;
         _auth = auth;
-        Url = url;
+        Urls = urls;
+        Url = urls[0];
+        LocalUrl = options.LoopbackHttpPort is null ? OnLoopback(Url) : urls[1];
+        PublicUrls = IsWildcard(options.Host)
+            ? [.. MachineAddresses.Lan()
+                .Where(a => options.Host != "0.0.0.0" || a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+                .Select(a => new UriBuilder(Url.Scheme, MachineAddresses.UrlHost(a), Url.Port).Uri)]
+            : [Url];
         _keepAliveInterval = options.KeepAliveInterval;
         _lastKeepAlive = TimeProvider.System.GetTimestamp();
         var tick = options.KeepAliveInterval < TimeSpan.FromSeconds(1) ? options.KeepAliveInterval : TimeSpan.FromSeconds(1);
@@ -47,8 +56,33 @@ public sealed class RelayServer : IAsyncDisposable
     /// <summary>The admin key: <c>Authorization: Bearer KEY</c> is admin from any address (owner works from loopback only).</summary>
     public string AdminKey => _auth.AdminKey;
 
-    /// <summary>Where the relay listens, e.g. <c>http://127.0.0.1:9000/</c>.</summary>
+    /// <summary>Where the relay listens (<see cref="RelayOptions.Host"/>:<see cref="RelayOptions.Port"/>), e.g. <c>http://127.0.0.1:9000/</c> or <c>https://[::]:9443/</c>.</summary>
     public Uri Url { get; }
+
+    /// <summary>Every address the relay listens on: <see cref="Url"/>, then the loopback HTTP one when <see cref="RelayOptions.LoopbackHttpPort"/> is set.</summary>
+    public IReadOnlyList<Uri> Urls { get; }
+
+    /// <summary>
+    /// The base URL for tools on this machine: the loopback HTTP endpoint when there is one, else
+    /// <see cref="Url"/> with a wildcard address replaced by 127.0.0.1.
+    /// </summary>
+    public Uri LocalUrl { get; }
+
+    /// <summary>
+    /// The base URLs other devices open (pages and invitations), best first: when listening on
+    /// every interface, one per network address of this machine (interfaces with a default gateway
+    /// first, IPv4 before IPv6; IPv4 only for <c>0.0.0.0</c>), taken when the relay started;
+    /// otherwise just <see cref="Url"/>.
+    /// Empty when listening on every interface of a machine without a network address.
+    /// </summary>
+    public IReadOnlyList<Uri> PublicUrls { get; }
+
+    /// <summary>
+    /// The base URL invitations should use: the first of <see cref="PublicUrls"/>, or
+    /// <see cref="LocalUrl"/> when there is none. E.g. <c>https://192.168.1.20:9443/</c> under
+    /// <c>remotecam serve --lan</c>, <c>http://127.0.0.1:9000/</c> by default.
+    /// </summary>
+    public Uri PublicUrl => PublicUrls.Count > 0 ? PublicUrls[0] : LocalUrl;
 
     /// <summary>Starts a relay; recovery of the data directory happens before it accepts requests.</summary>
     public static async Task<RelayServer> StartAsync(RelayOptions options, CancellationToken cancellationToken = default)
@@ -77,10 +111,16 @@ public sealed class RelayServer : IAsyncDisposable
             databases.OpenExisting();
             var app = Build(options, databases, auth, access);
             await app.StartAsync(cancellationToken);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var url = new Uri(address.EndsWith('/') ? address : address + "/");
-            options.Log?.WriteLine($"Relay listening on {url}");
-            return new RelayServer(app, databases, auth, access, url, options);
+            // Kestrel lists the addresses in the order they were added in Build.
+            var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+                .Select(a => new Uri(a.EndsWith('/') ? a : a + "/"))
+                .ToList();
+            foreach (var url in urls)
+            {
+                options.Log?.WriteLine($"Relay listening on {url}");
+            }
+
+            return new RelayServer(app, databases, auth, access, urls, options);
         }
         catch
         {
@@ -107,55 +147,81 @@ public sealed class RelayServer : IAsyncDisposable
             kestrel.Limits.MaxConcurrentConnections = null;
             kestrel.Limits.MaxConcurrentUpgradedConnections = null;
             var port = options.Port;
+            Action<ListenOptions> main = listen =>
+            {
+                if (options.Certificate is { } certificate)
+                {
+                    listen.UseHttps(certificate);
+                }
+            };
             switch (options.Host)
             {
                 case "localhost":
-                    kestrel.Listen(IPAddress.Loopback, port);
+                    kestrel.Listen(IPAddress.Loopback, port, main);
                     break;
-                case "0.0.0.0" or "*":
-                    kestrel.Listen(IPAddress.Any, port);
+                case "0.0.0.0":
+                    kestrel.Listen(IPAddress.Any, port, main);
+                    break;
+                case "*":
+                    kestrel.ListenAnyIP(port, main);
                     break;
                 default:
-                    kestrel.Listen(IPAddress.Parse(options.Host), port);
+                    kestrel.Listen(IPAddress.Parse(options.Host), port, main);
                     break;
+            }
+
+            if (options.LoopbackHttpPort is { } loopbackPort)
+            {
+                kestrel.Listen(IPAddress.Loopback, loopbackPort);
             }
         });
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         var authentication = new Authentication(auth, TimeProvider.System);
         var endpoint = new DatabaseEndpoint(databases, RelaySettings.From(options), authentication, access);
-        var authEndpoints = new AuthEndpoints(auth, TimeProvider.System);
-        var rules = new RulesEndpoint(access, authentication, options.DefaultNamespace);
-        app.Run(context => Dispatch(context, endpoint, authEndpoints, rules));
+        var endpoints = new Endpoints(
+            endpoint,
+            new AuthEndpoints(auth, TimeProvider.System),
+            new RulesEndpoint(access, authentication, options.DefaultNamespace),
+            new FirebaseInit(options.ProjectId, options.DefaultNamespace),
+            new AuthorityCertificate(options.CertificateAuthority),
+            new StaticPages(options.WebRoot));
+        app.Run(context => Dispatch(context, endpoints));
         return app;
     }
 
-    /// <summary>The one routing table: CORS preflight, database REST, everything else 404.</summary>
-    private static Task Dispatch(HttpContext context, DatabaseEndpoint database, AuthEndpoints auth, RulesEndpoint rules)
+    private sealed record Endpoints(
+        DatabaseEndpoint Database, AuthEndpoints Auth, RulesEndpoint Rules, FirebaseInit Init, AuthorityCertificate Authority, StaticPages Pages);
+
+    /// <summary>
+    /// The one routing table. Order matters: the fixed paths come before the generic
+    /// <c>*.json</c> database route (<c>/__/firebase/init.json</c> and the rules are <c>.json</c> too).
+    /// </summary>
+    private static Task Dispatch(HttpContext context, Endpoints to)
     {
         if (Cors.Apply(context))
         {
-            return Task.CompletedTask;
+            return Task.CompletedTask; // OPTIONS: a CORS preflight, answered.
         }
 
         var path = context.Request.Path.Value ?? "/";
-        if (AuthEndpoints.Handles(path))
+        return path switch
         {
-            return auth.HandleAsync(context);
-        }
-
-        if (path == RulesEndpoint.Path)
-        {
-            return rules.HandleAsync(context);
-        }
-
-        if (path.EndsWith(".json", StringComparison.Ordinal))
-        {
-            return database.HandleAsync(context, path[..^".json".Length]);
-        }
-
-        return DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status404NotFound, Errors.NotFound);
+            AuthEndpoints.SignUpPath or AuthEndpoints.TokenPath => to.Auth.HandleAsync(context),
+            RulesEndpoint.Path => to.Rules.HandleAsync(context),
+            FirebaseInit.Path => to.Init.HandleAsync(context),
+            AuthorityCertificate.DerPath or AuthorityCertificate.PemPath => to.Authority.HandleAsync(context),
+            _ when path.EndsWith(".json", StringComparison.Ordinal) => to.Database.HandleAsync(context, path[..^".json".Length]),
+            _ => to.Pages.HandleAsync(context),
+        };
     }
+
+    private static bool IsWildcard(string host) => host is "0.0.0.0" or "*" or "::";
+
+    private static Uri OnLoopback(Uri url) =>
+        IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+            ? new UriBuilder(url) { Host = "127.0.0.1" }.Uri
+            : url;
 
     /// <summary>Runs every second: expired tokens end their streams; keep-alives go out every interval.</summary>
     private void Tick()

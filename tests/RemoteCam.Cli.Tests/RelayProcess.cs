@@ -19,6 +19,9 @@ internal sealed partial class RelayProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>Every "Relay listening on" address, in the order printed (with --lan: HTTPS first, then loopback HTTP).</summary>
+    public IReadOnlyList<Uri> Urls => [.. ListeningLine().Matches(FirstLines).Select(m => new Uri(m.Groups[1].Value))];
+
     /// <summary>What the relay printed as it started, up to "Press Ctrl+C to stop.".</summary>
     public string FirstLines { get; }
 

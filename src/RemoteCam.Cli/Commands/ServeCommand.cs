@@ -12,8 +12,14 @@ internal static class ServeCommand
     public static Command Create(CliConsole console, GlobalOptions global)
     {
         var output = console.Out;
-        var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 for every interface).", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => 9000 };
+        var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 for every IPv4 interface, * for every interface).", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int?>("--port") { Description = $"TCP port (default {ServeNetwork.DefaultPort}, {ServeNetwork.DefaultLanPort} with --lan; 0 picks a free one)." };
+        var web = new Option<string?>("--web") { Description = "Folder of built pages to serve (default: the pages installed with remotecam)." };
+        var lan = new Option<bool>("--lan")
+        {
+            Description = "Serve the phones on this network: HTTPS on every interface with a local certificate authority kept in DATA/.tls; plain HTTP stays on 127.0.0.1 (--local-port) for this machine's tools.",
+        };
+        var localPort = new Option<int?>("--local-port") { Description = $"With --lan: the plain-HTTP port on 127.0.0.1 (default {ServeNetwork.DefaultPort}; 0 picks a free one)." };
         var data = new Option<string>("--data") { Description = "Data directory (created if missing).", DefaultValueFactory = _ => DefaultDataDirectory() };
         var rules = new Option<string?>("--rules")
         {
@@ -36,15 +42,39 @@ internal static class ServeCommand
                 r.AddError("--snapshot-after must be a positive number of bytes.");
             }
         });
-        port.Validators.Add(r =>
+        foreach (var option in new[] { port, localPort })
         {
-            if (r.GetValueOrDefault<int>() is < 0 or > 65535)
+            option.Validators.Add(r =>
             {
-                r.AddError("--port must be between 0 and 65535.");
+                if (r.GetValueOrDefault<int?>() is < 0 or > 65535)
+                {
+                    r.AddError($"{r.Option.Name} must be between 0 and 65535.");
+                }
+            });
+        }
+
+        var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) and the pages until Ctrl+C.")
+        {
+            host, port, data, rules, acceptUnsigned, snapshotAfter, web, lan, localPort,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(lan) && r.GetResult(host) is { Implicit: false })
+            {
+                r.AddError("--lan listens on every interface; leave out --host.");
+            }
+
+            if (!r.GetValue(lan) && r.GetResult(localPort) is { Implicit: false })
+            {
+                r.AddError("--local-port only applies with --lan.");
+            }
+
+            if (r.GetValue(lan) && r.GetValue(port) is { } p && p != 0 && p == (r.GetValue(localPort) ?? ServeNetwork.DefaultPort))
+            {
+                r.AddError("--port and --local-port must differ.");
             }
         });
 
-        var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) until Ctrl+C.") { host, port, data, rules, acceptUnsigned, snapshotAfter };
         var room = ServeRoom.AddOptions(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,14 +88,39 @@ internal static class ServeCommand
                 return console.Fail($"the rules file {rulesFile} does not exist.");
             }
 
+            var webRoot = parse.GetValue(web) ?? ServeNetwork.InstalledPages();
+            if (webRoot is not null && !Directory.Exists(webRoot))
+            {
+                return console.Fail($"the pages folder {webRoot} does not exist.");
+            }
+
+            var onLan = parse.GetValue(lan);
+            var dataDirectory = parse.GetValue(data)!;
+            Relay.Tls.LanCertificates.Result? tls = null;
+            if (onLan)
+            {
+                try
+                {
+                    tls = ServeNetwork.Certificates(dataDirectory);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+                {
+                    return console.Fail($"cannot prepare the HTTPS certificate in {ServeNetwork.TlsDirectory(dataDirectory)}: {e.Message}");
+                }
+            }
+
             var options = new RelayOptions
             {
                 RulesFile = rulesFile,
                 AcceptUnsignedTokens = parse.GetValue(acceptUnsigned),
-                Host = parse.GetValue(host)!,
-                Port = parse.GetValue(port),
-                DataDirectory = parse.GetValue(data),
+                Host = onLan ? "*" : parse.GetValue(host)!,
+                Port = parse.GetValue(port) ?? (onLan ? ServeNetwork.DefaultLanPort : ServeNetwork.DefaultPort),
+                DataDirectory = dataDirectory,
                 SnapshotAfterBytes = parse.GetValue(snapshotAfter),
+                WebRoot = webRoot,
+                Certificate = tls?.Server,
+                CertificateAuthority = tls?.Authority,
+                LoopbackHttpPort = onLan ? parse.GetValue(localPort) ?? ServeNetwork.DefaultPort : null,
                 Log = output,
             };
             RelayServer relay;
@@ -75,7 +130,9 @@ internal static class ServeCommand
             }
             catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
-                return console.Fail($"cannot listen on {options.Host}:{options.Port}: the port is in use. Pick another with --port.");
+                return console.Fail(options.LoopbackHttpPort is { } local
+                    ? $"cannot listen on port {options.Port} or on 127.0.0.1:{local}: a port is in use. Pick others with --port and --local-port."
+                    : $"cannot listen on {options.Host}:{options.Port}: the port is in use. Pick another with --port.");
             }
             catch (IOException e)
             {
@@ -87,12 +144,13 @@ internal static class ServeCommand
             }
             catch (FormatException)
             {
-                return console.Fail($"--host must be an IP address, localhost or 0.0.0.0 (got \"{options.Host}\").", ExitCodes.Usage);
+                return console.Fail($"--host must be an IP address, localhost, 0.0.0.0 or * (got \"{options.Host}\").", ExitCodes.Usage);
             }
 
             await using (relay)
             {
                 await output.WriteLineAsync($"Data directory: {Path.GetFullPath(options.DataDirectory!)}");
+                await ServeNetwork.PrintAsync(output, relay, options, tls);
                 if (options.AcceptUnsignedTokens)
                 {
                     await output.WriteLineAsync("Warning: unsigned ID tokens are accepted (--accept-unsigned-tokens): any client can claim any user id.");
@@ -101,9 +159,19 @@ internal static class ServeCommand
                 await output.WriteLineAsync(rulesFile is null
                     ? "No rules file: every client may read and write everything (as the Firebase emulator without rules)."
                     : $"Security rules: {Path.GetFullPath(rulesFile)} (reloaded when it changes)");
-                // Invitations point where phones open the pages: the relay itself for now (LAN HTTPS swaps in its URL here).
-                var pagesUrl = relay.Url;
+                if (rulesFile is null && onLan)
+                {
+                    await output.WriteLineAsync("Warning: no rules file and --lan: every device on this network may read and write everything.");
+                }
+
+                // Invitations point where phones open the pages: the LAN HTTPS address under --lan.
+                var pagesUrl = relay.PublicUrl;
                 await ServeRoom.ShowAsync(parse, room, relay, pagesUrl, options.DataDirectory!, global, console, cancellationToken);
+                if (pagesUrl.IsLoopback)
+                {
+                    await output.WriteLineAsync("These addresses work in browsers on this machine only. For phones on your network, run 'remotecam serve --lan' (HTTPS; see docs/lan.md).");
+                }
+
                 await output.WriteLineAsync("Press Ctrl+C to stop.");
                 try
                 {

@@ -62,7 +62,7 @@ internal static class ServeRoom
         RelayServer relay, Uri pagesUrl, string dataDirectory, GlobalOptions global, CliConsole console, bool light, CancellationToken cancellationToken)
     {
         var profileName = ProfileFor(relay, dataDirectory, global.Profiles, console);
-        if (!Backend.TryCreate(profileName, new Profile { Kind = ProfileKinds.Relay, Url = relay.Url.ToString(), AdminKey = relay.AdminKey }, out var backend, out var error))
+        if (!Backend.TryCreate(profileName, new Profile { Kind = ProfileKinds.Relay, Url = relay.LocalUrl.ToString(), AdminKey = relay.AdminKey }, out var backend, out var error))
         {
             throw new ProfileException(error!);
         }
@@ -161,7 +161,7 @@ internal static class ServeRoom
 
         var match = config.Profiles
             .Where(p => p.Value.Kind == ProfileKinds.Relay
-                && ((p.Value.DataDirectory is { } data && Path.GetFullPath(data) == dataDirectory) || SameRelay(p.Value.Url, relay.Url)))
+                && ((p.Value.DataDirectory is { } data && Path.GetFullPath(data) == dataDirectory) || SameRelay(p.Value.Url, relay.LocalUrl)))
             .OrderBy(p => p.Key == config.Current ? 0 : 1)
             .ThenBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => p.Key)
@@ -169,18 +169,18 @@ internal static class ServeRoom
         if (match is not null)
         {
             var profile = config.Profiles[match];
-            if (!SameRelay(profile.Url, relay.Url) && Uri.TryCreate(profile.Url, UriKind.Absolute, out var old) && old.IsLoopback && relay.Url.IsLoopback)
+            if (!SameRelay(profile.Url, relay.LocalUrl) && Uri.TryCreate(profile.Url, UriKind.Absolute, out var old) && old.IsLoopback && relay.LocalUrl.IsLoopback)
             {
                 // The same data directory served on another local port (e.g. --port 0): follow it.
-                config.Profiles[match] = profile with { Url = relay.Url.ToString() };
+                config.Profiles[match] = profile with { Url = relay.LocalUrl.ToString() };
                 store.Save(config);
-                console.WriteLine($"Profile '{match}' now points at {relay.Url} (this relay's data directory moved port).");
+                console.WriteLine($"Profile '{match}' now points at {relay.LocalUrl} (this relay's data directory moved port).");
             }
 
             return match;
         }
 
-        if (config.Current is null && SameRelay(Profile.LocalRelay.Url, relay.Url)
+        if (config.Current is null && SameRelay(Profile.LocalRelay.Url, relay.LocalUrl)
             && dataDirectory == Path.GetFullPath(ServeCommand.DefaultDataDirectory()))
         {
             return ProfileStore.BuiltInName;
@@ -192,7 +192,7 @@ internal static class ServeRoom
             name = $"serve-{n}";
         }
 
-        config.Profiles[name] = new Profile { Kind = ProfileKinds.Relay, Url = relay.Url.ToString(), DataDirectory = dataDirectory };
+        config.Profiles[name] = new Profile { Kind = ProfileKinds.Relay, Url = relay.LocalUrl.ToString(), DataDirectory = dataDirectory };
         config.Current ??= name;
         store.Save(config);
         console.WriteLine($"Saved profile '{name}' for this relay in {store.FilePath}{(config.Current == name ? "; it is now the current profile" : "")}.");

@@ -16,8 +16,6 @@ internal sealed class AuthEndpoints(AuthService auth, TimeProvider time)
     public const string SignUpPath = "/identitytoolkit.googleapis.com/v1/accounts:signUp";
     public const string TokenPath = "/securetoken.googleapis.com/v1/token";
 
-    public static bool Handles(string path) => path is SignUpPath or TokenPath;
-
     public async Task HandleAsync(HttpContext context)
     {
         if (!HttpMethods.IsPost(context.Request.Method))

@@ -15,6 +15,7 @@ internal static class Errors
     public const string WriteTooBig = "WRITE_TOO_BIG: Data to write exceeds the maximum size that can be modified with a single request.";
     public const string InfoReadOnly = "/.info is read-only.";
     public const string NotFound = "Not found.";
+    public const string BadHost = "Invalid Host header: use a host name, an IPv4 address or a bracketed IPv6 address, optionally with :port.";
 
     public static string UnknownParameter(string name) => $"Invalid parameter \"{name}\": it is not a supported query parameter.";
 
@@ -34,6 +35,8 @@ internal static class Errors
         $"Invalid database name \"{value}\": use 1 to 63 letters, digits and dashes.";
 
     public static string BadMethod(string method) => $"Unsupported method {method}.";
+
+    public static string MethodNotAllowed(string method) => $"Method {method} is not allowed here: use GET or HEAD.";
 
     public static string BadCallback(string value) => $"Invalid callback name \"{value}\".";
 
