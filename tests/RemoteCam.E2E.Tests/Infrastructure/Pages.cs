@@ -12,12 +12,6 @@ internal static class Pages
         get
         {
             var folder = Path.Combine(AppContext.BaseDirectory, "wwwroot");
-            // TEMPORARY until the build copies web/dist (branch relayweb).
-            if (!Directory.Exists(folder))
-            {
-                folder = Path.Combine(RepositoryRoot.Folder, "web", "dist");
-            }
-
             return File.Exists(Path.Combine(folder, "index.html"))
                 ? folder
                 : throw new InvalidOperationException(

@@ -40,21 +40,11 @@ internal sealed class RelayHost : IAsyncDisposable
             Port = 0,
             DataDirectory = data,
             RulesFile = RepositoryRoot.RulesFile,
+            WebRoot = Pages.Folder,
             // Small, so that snapshots are written during a call and the tests can search them too.
             SnapshotAfterBytes = 16 * 1024,
         };
-        options = WithWebRoot(options, Pages.Folder);
         return new RelayHost(options, await RelayServer.StartAsync(options));
-    }
-
-    // TEMPORARY until RelayOptions.WebRoot is merged (branch relayweb).
-    private static RelayOptions WithWebRoot(RelayOptions options, string folder)
-    {
-        var copy = options with { };
-        var property = typeof(RelayOptions).GetProperty("WebRoot")
-            ?? throw new InvalidOperationException("This relay has no RelayOptions.WebRoot: it cannot serve the pages.");
-        property.SetValue(copy, folder);
-        return copy;
     }
 
     /// <summary>Stops the relay (its streams end) and starts a new one on the same port and data directory.</summary>
