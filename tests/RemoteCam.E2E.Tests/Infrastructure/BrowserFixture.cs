@@ -1,0 +1,45 @@
+using Microsoft.Playwright;
+
+namespace RemoteCam.E2E.Tests.Infrastructure;
+
+/// <summary>
+/// One headless Debian chromium per test class, driven by Playwright. Each "device" (a phone) is
+/// a separate browser context: its own storage, its own anonymous account, its own fake camera.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    private IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser has not started.");
+
+    public async Task InitializeAsync()
+    {
+        var executable = Chromium.Locate();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            Args = Chromium.Flags,
+        });
+    }
+
+    /// <summary>A new device (browser context with one page) called <paramref name="name"/> in failure messages.</summary>
+    internal async Task<Device> NewDeviceAsync(string name)
+    {
+        var context = await Browser.NewContextAsync();
+        context.SetDefaultTimeout(30_000);
+        return await Device.OpenAsync(name, context);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
