@@ -46,6 +46,10 @@ internal sealed partial class FirebaseInit(string projectId, string defaultNames
             writer.WriteString("apiKey", ApiKey);
             writer.WriteString("databaseURL", $"{origin}/?ns={defaultNamespace}");
             writer.WriteString("authEmulatorUrl", origin);
+            // The relay serves one machine or a LAN, where peers reach each other by host
+            // candidates: no STUN server, so nothing is looked up outside the network.
+            writer.WriteStartArray("iceServers");
+            writer.WriteEndArray();
             writer.WriteEndObject();
         }
 

@@ -160,6 +160,11 @@ export class CandidateBatcher {
     }
   }
 
+  /** Drops queued candidates that `sdp` (an offer or answer about to be sent) already carries. */
+  covered(sdp: string): void {
+    this.queue = this.queue.filter((c) => sdp.indexOf('a=' + c.candidate) < 0);
+  }
+
   /** A new gathering (ICE restart). */
   reset(): void {
     this.ended = false;
@@ -169,7 +174,8 @@ export class CandidateBatcher {
     clearTimeout(this.timer);
     this.timer = window.setTimeout(() => {
       this.timer = undefined;
-      if (!this.queue.length && !this.ended) return;
+      // Nothing new (the offer or answer carried every candidate so far): no write.
+      if (!this.queue.length) return;
       const batch = this.queue;
       const end = this.ended;
       this.queue = [];

@@ -52,6 +52,8 @@ function preferCodecs(t: RTCRtpTransceiver, kind: 'video' | 'audio'): void {
   }
 }
 const ANSWER_TIMEOUT_MS = 20000;
+// How long an offer or answer may wait for its first local candidates (they usually come within a few ms).
+const FIRST_CANDIDATE_WAIT_MS = 50;
 
 abstract class PeerCall {
   readonly bus = new Bus<CallEvents>();
@@ -78,6 +80,36 @@ abstract class PeerCall {
     this.pc.oniceconnectionstatechange = () => {
       if (this.pc.connectionState === undefined) this.connectionChanged();
     };
+  }
+
+  /**
+   * Resolves once the first local candidates are in the local description (or gathering is over,
+   * or after `maxMs`), so the offer or answer carries them: the other side can start ICE checks
+   * without waiting for a candidate write, which would itself wait for the offer's acknowledgement.
+   * This is not waiting for gathering to finish: later candidates still trickle in batches.
+   */
+  protected firstCandidates(maxMs: number): Promise<void> {
+    const pc = this.pc;
+    const sdp = pc.localDescription ? pc.localDescription.sdp : '';
+    if (pc.iceGatheringState === 'complete' || sdp.indexOf('a=candidate:') >= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      let timer = 0;
+      const finish = () => {
+        clearTimeout(timer);
+        pc.removeEventListener('icecandidate', finish);
+        // Candidates of one burst arrive in consecutive tasks: let them land in the description.
+        window.setTimeout(resolve, 0);
+      };
+      timer = window.setTimeout(finish, maxMs);
+      pc.addEventListener('icecandidate', finish);
+    });
+  }
+
+  /** The local description to send, with the candidates it already holds taken out of the batcher. */
+  protected describe(): string {
+    const sdp = this.pc.localDescription!.sdp;
+    this.batcher.covered(sdp);
+    return sdp;
   }
 
   protected send(m: Message): void {
@@ -216,7 +248,8 @@ export class ViewerCall extends PeerCall {
     this.answerTimer = window.setTimeout(() => {
       if (this.awaitingAnswer) this.hangUp('The camera did not answer.');
     }, ANSWER_TIMEOUT_MS);
-    await this.channel.send({ t: 'offer', sdp: this.pc.localDescription!.sdp });
+    await this.firstCandidates(FIRST_CANDIDATE_WAIT_MS);
+    await this.channel.send({ t: 'offer', sdp: this.describe() });
   }
 
   private callChanged(value: Json): void {
@@ -413,7 +446,8 @@ export class CameraCall extends PeerCall {
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
       this.setState(this.state === 'calling' ? 'connecting' : this.state);
-      this.send({ t: 'answer', sdp: this.pc.localDescription!.sdp });
+      await this.firstCandidates(FIRST_CANDIDATE_WAIT_MS);
+      this.send({ t: 'answer', sdp: this.describe() });
     } else if (m.t === 'cand') {
       await this.addCandidates(m);
     } else if (m.t === 'bye') {
