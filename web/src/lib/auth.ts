@@ -24,8 +24,9 @@ export class Auth {
   private timer: number | undefined;
   private readonly storageKey: string;
 
-  constructor(private readonly cfg: BackendConfig) {
-    this.storageKey = 'remotecam.auth.' + cfg.projectId;
+  /** `device` names the identity: each role is its own device, even in one browser. */
+  constructor(private readonly cfg: BackendConfig, device: string) {
+    this.storageKey = 'remotecam.auth.' + cfg.projectId + '.' + device;
     this.saved = readSaved(this.storageKey);
   }
 

@@ -75,25 +75,40 @@ export function viewerInvitationUrl(inv: Invitation): string {
 
 const KEY = 'remotecam.rooms';
 
-export function savedRooms(): { [room: string]: SavedRoom } {
+/**
+ * This browser's invitations, keyed `<role>:<roomId>`: a camera tab and a viewer tab of the same
+ * room in one browser are two devices (each role has its own sign-in, see Auth).
+ */
+export function savedRooms(): { [key: string]: SavedRoom } {
   try {
     const v = JSON.parse(localStorage.getItem(KEY) || '{}');
-    return v && typeof v === 'object' ? v : {};
+    if (!v || typeof v !== 'object') return {};
+    const rooms: { [key: string]: SavedRoom } = {};
+    for (const k of Object.keys(v)) {
+      const r = v[k] as SavedRoom;
+      if (r && typeof r === 'object' && typeof r.room === 'string') rooms[roomKey(r.room, r.role)] = r;
+    }
+    return rooms;
   } catch (e) {
     return {};
   }
 }
 
+export function roomKey(room: string, role: Role): string {
+  return role + ':' + room;
+}
+
 export function saveRoom(inv: Invitation, name?: string): void {
   const rooms = savedRooms();
-  const old = rooms[inv.room];
-  rooms[inv.room] = { room: inv.room, role: inv.role, s: inv.s, vs: inv.vs, name: name || (old && old.name), added: old && old.s === inv.s ? old.added : Date.now() };
+  const key = roomKey(inv.room, inv.role);
+  const old = rooms[key];
+  rooms[key] = { room: inv.room, role: inv.role, s: inv.s, vs: inv.vs, name: name || (old && old.name), added: old && old.s === inv.s ? old.added : Date.now() };
   localStorage.setItem(KEY, JSON.stringify(rooms));
 }
 
-export function forgetRoom(room: string): void {
+export function forgetRoom(room: string, role: Role): void {
   const rooms = savedRooms();
-  delete rooms[room];
+  delete rooms[roomKey(room, role)];
   localStorage.setItem(KEY, JSON.stringify(rooms));
 }
 

@@ -2,7 +2,7 @@
 import { Auth, AuthError } from './auth';
 import { BackendConfig, ConfigError, loadConfig } from './config';
 import { deviceName } from './device';
-import { Invitation, Role, SavedRoom, forgetRoom, proof, savedRooms } from './pairing';
+import { Invitation, Role, SavedRoom, forgetRoom, proof, roomKey, savedRooms } from './pairing';
 import { Db, DbError, isObject } from './rtdb';
 
 export class SessionError extends Error {
@@ -18,14 +18,15 @@ export interface Session {
   uid: string;
 }
 
-export async function connect(): Promise<Session> {
+/** Signs in as this browser's `role` device: a camera tab and a viewer tab are separate devices. */
+export async function connect(role: Role): Promise<Session> {
   let cfg: BackendConfig;
   try {
     cfg = await loadConfig();
   } catch (e) {
     throw new SessionError(e instanceof ConfigError ? e.message : String(e), 'unreachable');
   }
-  const auth = new Auth(cfg);
+  const auth = new Auth(cfg, role);
   let uid: string;
   try {
     uid = await auth.signIn();
@@ -46,7 +47,7 @@ export async function join(s: Session, inv: Invitation, name = deviceName()): Pr
     await s.db.put('rooms/' + inv.room + '/members/' + s.uid, value);
   } catch (e) {
     if (e instanceof DbError && e.denied) {
-      forgetRoom(inv.room);
+      forgetRoom(inv.room, inv.role);
       throw new SessionError(NOT_VALID, 'revoked');
     }
     throw dbFailure(e);
@@ -94,7 +95,7 @@ export function dbFailure(e: unknown): SessionError {
 /** The room for this page: #room=…, else the only (or most recent) saved room of this role. */
 export function pickRoom(role: Role, wanted: string | null): SavedRoom | null {
   const rooms = savedRooms();
-  if (wanted && rooms[wanted] && rooms[wanted].role === role) return rooms[wanted];
+  if (wanted && rooms[roomKey(wanted, role)]) return rooms[roomKey(wanted, role)];
   const mine = Object.keys(rooms)
     .map((k) => rooms[k])
     .filter((r) => r.role === role)

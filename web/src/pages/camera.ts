@@ -207,7 +207,7 @@ async function main(): Promise<void> {
     throw e;
   });
   try {
-    session = await connect();
+    session = await connect('camera');
     session.db.bus.on('net', (n) => {
       setNet(n);
       if (n === 'online') setOnlineText('Online: viewers can watch.');

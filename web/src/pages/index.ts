@@ -11,10 +11,11 @@ if (ids.length) {
   list.textContent = '';
   for (const id of ids) {
     const r = rooms[id];
+    const room = r.room;
     const li = document.createElement('li');
     const a = document.createElement('a');
-    a.href = r.role + '.html#room=' + id;
-    a.textContent = (r.name || id) + ' (' + r.role + ')';
+    a.href = r.role + '.html#room=' + room;
+    a.textContent = (r.name || room) + ' (' + r.role + ')';
     li.appendChild(a);
     list.appendChild(li);
   }

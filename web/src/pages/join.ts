@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   saveRoom(inv);
   say('Joining the room as a ' + inv.role + '…');
   try {
-    const s = await connect();
+    const s = await connect(inv.role);
     await join(s, inv);
     try {
       const meta = await s.db.get('rooms/' + inv.room + '/meta');

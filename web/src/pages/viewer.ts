@@ -193,14 +193,16 @@ async function accessEnded(): Promise<void> {
 
 function showRooms(current: string): void {
   const rooms = savedRooms();
-  const mine = Object.keys(rooms).filter((k) => rooms[k].role === 'viewer');
+  const mine = Object.keys(rooms)
+    .map((k) => rooms[k])
+    .filter((r) => r.role === 'viewer');
   roomPick.hidden = mine.length < 2;
   roomSelect.textContent = '';
-  for (const id of mine) {
+  for (const r of mine) {
     const o = document.createElement('option');
-    o.value = id;
-    o.textContent = rooms[id].name || id;
-    o.selected = id === current;
+    o.value = r.room;
+    o.textContent = r.name || r.room;
+    o.selected = r.room === current;
     roomSelect.appendChild(o);
   }
 }
@@ -218,7 +220,7 @@ async function main(): Promise<void> {
   history.replaceState(null, '', location.pathname + '#room=' + inv.room);
   showRooms(inv.room);
   try {
-    session = await connect();
+    session = await connect('viewer');
     session.db.bus.on('net', (n) => setNet(n));
     await ensureMember(session, inv);
   } catch (e) {
