@@ -29,12 +29,12 @@ internal sealed class CliHarness : IAsyncDisposable
     public RelayServer? Relay { get; private set; }
 
     /// <summary>A harness; with <paramref name="rulesFile"/> the relay enforces those rules (else it is open, as without rules).</summary>
-    public static async Task<CliHarness> StartAsync(bool withRelay = true, string? rulesFile = null)
+    public static async Task<CliHarness> StartAsync(bool withRelay = true, string? rulesFile = null, string? webRoot = null)
     {
         var harness = new CliHarness();
         if (withRelay)
         {
-            harness.Relay = await RelayServer.StartAsync(new RelayOptions { Port = 0, DataDirectory = harness.RelayData, RulesFile = rulesFile });
+            harness.Relay = await RelayServer.StartAsync(new RelayOptions { Port = 0, DataDirectory = harness.RelayData, RulesFile = rulesFile, WebRoot = webRoot });
         }
 
         return harness;

@@ -9,11 +9,27 @@ public sealed class DoctorTests
         result.Out.Split('\n').Select(l => l.Trim()).SingleOrDefault(l => l.Length > 2 && l[2..].StartsWith(check + ":", StringComparison.Ordinal))
         ?? throw new Xunit.Sdk.XunitException($"no '{check}' line in:\n{result.Out}{result.Err}");
 
-    private static async Task<CliHarness> StartAsync()
+    private static async Task<CliHarness> StartAsync(string? webRoot = null)
     {
-        var cli = await CliHarness.StartAsync(rulesFile: RepositoryRoot.RulesFile);
+        var cli = await CliHarness.StartAsync(rulesFile: RepositoryRoot.RulesFile, webRoot: webRoot);
         await cli.InitRelayAsync();
         return cli;
+    }
+
+    [Fact]
+    public async Task Every_check_of_a_relay_serving_the_built_pages_passes()
+    {
+        // The pages the build copies beside every project that references the relay.
+        await using var cli = await StartAsync(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
+        var result = await cli.RunAsync("doctor", "--rules", RepositoryRoot.RulesFile);
+        foreach (var check in new[] { "configuration", "database", "clock", "rules", "anonymous sign-in", "pages" })
+        {
+            Assert.StartsWith("✓", Line(result, check));
+        }
+
+        Assert.Equal(0, result.ExitCode);
+        using var document = JsonDocument.Parse((await cli.RunAsync("doctor", "--rules", RepositoryRoot.RulesFile, "--json")).Out);
+        Assert.True(document.RootElement.GetProperty("ok").GetBoolean());
     }
 
     [Fact]
@@ -29,7 +45,7 @@ public sealed class DoctorTests
 
         Assert.Contains("1 room secrets file", Line(result, "configuration"));
 
-        // This relay has no pages (RelayOptions has no web root in this branch): '/' is a 404.
+        // This relay serves no pages (no RelayOptions.WebRoot): '/' is a 404.
         var pages = Line(result, "pages");
         Assert.StartsWith("✗", pages);
         Assert.Contains("404", pages);

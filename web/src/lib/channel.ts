@@ -120,10 +120,11 @@ export class Channel {
 }
 
 /**
- * Batches ICE candidates. The first batch goes as soon as the channel is idle, i.e. when the
- * offer (or answer) write is acknowledged: candidates gathered meanwhile ride along, and none
- * waits on a timer, since the other side needs them to start ICE checks. Then at most one write
- * per 250 ms (the rest, and the end of gathering).
+ * Batches ICE candidates. Nothing is sent before the description (offer or answer) is queued
+ * (`start`): candidates must not overtake it. The first batch then goes as soon as the channel
+ * is idle, i.e. when the offer (or answer) write is acknowledged: candidates gathered meanwhile
+ * ride along, and none waits on a timer, since the other side needs them to start ICE checks.
+ * Then at most one write per 250 ms (the rest, and the end of gathering).
  */
 export class CandidateBatcher {
   private queue: RTCIceCandidateInit[] = [];
@@ -132,6 +133,7 @@ export class CandidateBatcher {
   private lastFlush = 0;
   private waiting = false;
   private stopped = false;
+  private started = false;
 
   /** `idle` resolves when the writes queued so far are done (Channel.idle). */
   constructor(
@@ -145,13 +147,7 @@ export class CandidateBatcher {
     else return; // an empty end-of-candidates marker for one m-line
     if (!this.lastFlush) {
       // First batch: when the offer/answer write is done (no fixed delay).
-      if (!this.waiting) {
-        this.waiting = true;
-        this.idle().then(() => {
-          this.waiting = false;
-          if (!this.stopped) this.schedule(0);
-        });
-      }
+      this.first();
     } else if (this.ended) {
       // End of gathering: send now unless we just wrote, then at the 250 ms mark.
       this.schedule(Math.max(0, this.lastFlush + 250 - Date.now()));
@@ -165,9 +161,28 @@ export class CandidateBatcher {
     this.queue = this.queue.filter((c) => sdp.indexOf('a=' + c.candidate) < 0);
   }
 
-  /** A new gathering (ICE restart). */
+  /** The description is queued: candidates may follow it. */
+  start(): void {
+    this.started = true;
+    if (!this.lastFlush && (this.queue.length || this.ended)) this.first();
+  }
+
+  private first(): void {
+    if (!this.started || this.waiting) return;
+    this.waiting = true;
+    this.idle().then(() => {
+      this.waiting = false;
+      if (!this.stopped) this.schedule(0);
+    });
+  }
+
+  /** A new gathering (ICE restart): hold candidates until the new description is queued. */
   reset(): void {
     this.ended = false;
+    this.started = false;
+    this.lastFlush = 0;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private schedule(delay: number): void {

@@ -241,15 +241,18 @@ export class ViewerCall extends PeerCall {
 
   private async offer(iceRestart: boolean): Promise<void> {
     const offer = await this.pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
+    // Candidates of a new gathering wait until the description that announces it is queued.
+    this.batcher.reset();
     await this.pc.setLocalDescription(offer);
-    if (iceRestart) this.batcher.reset();
     this.awaitingAnswer = true;
     clearTimeout(this.answerTimer);
     this.answerTimer = window.setTimeout(() => {
       if (this.awaitingAnswer) this.hangUp('The camera did not answer.');
     }, ANSWER_TIMEOUT_MS);
     await this.firstCandidates(FIRST_CANDIDATE_WAIT_MS);
-    await this.channel.send({ t: 'offer', sdp: this.describe() });
+    const sending = this.channel.send({ t: 'offer', sdp: this.describe() });
+    this.batcher.start();
+    await sending;
   }
 
   private callChanged(value: Json): void {
@@ -444,10 +447,12 @@ export class CameraCall extends PeerCall {
       await this.pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
       this.attachTracks();
       const answer = await this.pc.createAnswer();
+      this.batcher.reset();
       await this.pc.setLocalDescription(answer);
       this.setState(this.state === 'calling' ? 'connecting' : this.state);
       await this.firstCandidates(FIRST_CANDIDATE_WAIT_MS);
       this.send({ t: 'answer', sdp: this.describe() });
+      this.batcher.start();
     } else if (m.t === 'cand') {
       await this.addCandidates(m);
     } else if (m.t === 'bye') {
