@@ -26,13 +26,12 @@ internal sealed class AuthorityCertificate(X509Certificate2? authority)
             return;
         }
 
-        var method = context.Request.Method;
-        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+        if (await DatabaseEndpoint.RejectUnlessReadAsync(context))
         {
-            context.Response.Headers.Allow = "GET, HEAD";
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status405MethodNotAllowed, Errors.MethodNotAllowed(method));
             return;
         }
+
+        var method = context.Request.Method;
 
         var der = context.Request.Path == DerPath;
         var body = der ? _der : _pem;

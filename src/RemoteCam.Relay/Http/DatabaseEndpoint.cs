@@ -409,6 +409,20 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
         JsonTree.Write(writer, Tree.Get(info, path));
     }
 
+    /// <summary>For read-only resources (pages, init.json, the CA): anything but GET or HEAD gets a 405 in Firebase's error shape.</summary>
+    public static async Task<bool> RejectUnlessReadAsync(HttpContext context)
+    {
+        var method = context.Request.Method;
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+        {
+            return false;
+        }
+
+        context.Response.Headers.Allow = "GET, HEAD";
+        await WriteErrorAsync(context, StatusCodes.Status405MethodNotAllowed, Errors.MethodNotAllowed(method));
+        return true;
+    }
+
     public static Task WriteErrorAsync(HttpContext context, int status, string message) =>
         WriteJsonAsync(context, null, status, w =>
         {

@@ -22,13 +22,12 @@ internal sealed partial class FirebaseInit(string projectId, string defaultNames
 
     public async Task HandleAsync(HttpContext context)
     {
-        var method = context.Request.Method;
-        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+        if (await DatabaseEndpoint.RejectUnlessReadAsync(context))
         {
-            context.Response.Headers.Allow = "GET, HEAD";
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status405MethodNotAllowed, Errors.MethodNotAllowed(method));
             return;
         }
+
+        var method = context.Request.Method;
 
         var host = context.Request.Headers.Host.ToString();
         if (!IsValidHost(host))

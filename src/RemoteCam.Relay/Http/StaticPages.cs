@@ -56,13 +56,12 @@ internal sealed class StaticPages
             return;
         }
 
-        var method = context.Request.Method;
-        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+        if (await DatabaseEndpoint.RejectUnlessReadAsync(context))
         {
-            context.Response.Headers.Allow = "GET, HEAD";
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status405MethodNotAllowed, Errors.MethodNotAllowed(method));
             return;
         }
+
+        var method = context.Request.Method;
 
         var response = context.Response;
         var headers = response.Headers;
