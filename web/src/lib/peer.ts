@@ -52,7 +52,7 @@ function preferCodecs(t: RTCRtpTransceiver, kind: 'video' | 'audio'): void {
   }
 }
 const ANSWER_TIMEOUT_MS = 20000;
-// How long an offer or answer may wait for its first local candidates (they usually come within a few ms).
+// How long an offer may wait for its first local candidates (they usually come within a few ms).
 const FIRST_CANDIDATE_WAIT_MS = 50;
 
 abstract class PeerCall {
@@ -84,7 +84,7 @@ abstract class PeerCall {
 
   /**
    * Resolves once the first local candidates are in the local description (or gathering is over,
-   * or after `maxMs`), so the offer or answer carries them: the other side can start ICE checks
+   * or after `maxMs`), so the offer carries them: the other side can start ICE checks
    * without waiting for a candidate write, which would itself wait for the offer's acknowledgement.
    * This is not waiting for gathering to finish: later candidates still trickle in batches.
    */
@@ -446,7 +446,9 @@ export class CameraCall extends PeerCall {
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
       this.setState(this.state === 'calling' ? 'connecting' : this.state);
-      await this.firstCandidates(FIRST_CANDIDATE_WAIT_MS);
+      // The answer leaves at once, without waiting for the camera's candidates: the camera has
+      // the viewer's (in the offer) and starts ICE checks itself, and the viewer answers those
+      // checks as soon as it has the answer (the camera's candidates follow in a batch).
       this.send({ t: 'answer', sdp: this.describe() });
     } else if (m.t === 'cand') {
       await this.addCandidates(m);
