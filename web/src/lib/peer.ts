@@ -64,7 +64,10 @@ abstract class PeerCall {
   protected batcher: CandidateBatcher;
   protected over = false;
 
-  constructor(protected readonly ctx: PeerContext) {
+  constructor(protected readonly ctx: PeerContext, watch = false) {
+    // The "watch" moment for bench/ (ttff: watch → first decoded frame), before anything of the
+    // call exists, as the other contenders mark it. Costs nothing.
+    if (watch && typeof performance !== 'undefined' && performance.mark) performance.mark('remotecam:watch');
     // max-bundle: one transport, so candidates are gathered (and sent) once, not per m-line.
     this.pc = new RTCPeerConnection({ iceServers: ctx.iceServers, bundlePolicy: 'max-bundle' });
     this.batcher = new CandidateBatcher(
@@ -193,7 +196,7 @@ export class ViewerCall extends PeerCall {
   private awaitingAnswer = false;
 
   constructor(ctx: PeerContext, readonly cameraUid: string) {
-    super(ctx);
+    super(ctx, true);
     this.callId = ctx.uid + '-' + randomId(12);
     this.channel = new Channel(ctx.db, ctx.key, { roomId: ctx.roomId, cameraUid, callId: this.callId }, 'v', (m) => this.receive(m));
     preferCodecs(this.pc.addTransceiver('video', { direction: 'recvonly' }), 'video');
@@ -210,8 +213,6 @@ export class ViewerCall extends PeerCall {
 
   /** Offer at once, and open the call's stream in parallel (one round trip to the answer). */
   async start(): Promise<void> {
-    // The "watch" moment for bench/ (ttff: watch → first decoded frame). Costs nothing.
-    if (typeof performance !== 'undefined' && performance.mark) performance.mark('remotecam:watch');
     this.listen();
     try {
       await this.offer(false);
