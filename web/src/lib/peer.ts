@@ -55,6 +55,10 @@ const ANSWER_TIMEOUT_MS = 20000;
 // How long an offer may wait for its first local candidates (they usually come within a few ms).
 const FIRST_CANDIDATE_WAIT_MS = 50;
 
+function newConnection(ctx: PeerContext): RTCPeerConnection {
+  return new RTCPeerConnection({ iceServers: ctx.iceServers, bundlePolicy: 'max-bundle' });
+}
+
 abstract class PeerCall {
   readonly bus = new Bus<CallEvents>();
   readonly pc: RTCPeerConnection;
@@ -64,12 +68,12 @@ abstract class PeerCall {
   protected batcher: CandidateBatcher;
   protected over = false;
 
-  constructor(protected readonly ctx: PeerContext, watch = false) {
+  constructor(protected readonly ctx: PeerContext, watch = false, pc?: RTCPeerConnection) {
     // The "watch" moment for bench/ (ttff: watch → first decoded frame), before anything of the
     // call exists, as the other contenders mark it. Costs nothing.
     if (watch && typeof performance !== 'undefined' && performance.mark) performance.mark('remotecam:watch');
     // max-bundle: one transport, so candidates are gathered (and sent) once, not per m-line.
-    this.pc = new RTCPeerConnection({ iceServers: ctx.iceServers, bundlePolicy: 'max-bundle' });
+    this.pc = pc || newConnection(ctx);
     this.batcher = new CandidateBatcher(
       (c, end) => {
         const m: Message = end ? { t: 'cand', c, end: true } : { t: 'cand', c };
@@ -108,11 +112,16 @@ abstract class PeerCall {
     });
   }
 
-  /** The local description to send, with the candidates it already holds taken out of the batcher. */
-  protected describe(): string {
+  /**
+   * Sends the local description (offer or answer) without the candidates it already carries,
+   * then lets the candidate batches follow it.
+   */
+  protected sendDescription(t: 'offer' | 'answer'): Promise<void> {
     const sdp = this.pc.localDescription!.sdp;
     this.batcher.covered(sdp);
-    return sdp;
+    const sent = this.channel.send(t === 'offer' ? { t, sdp } : { t, sdp });
+    this.batcher.release();
+    return sent;
   }
 
   protected send(m: Message): void {
@@ -250,7 +259,7 @@ export class ViewerCall extends PeerCall {
       if (this.awaitingAnswer) this.hangUp('The camera did not answer.');
     }, ANSWER_TIMEOUT_MS);
     await this.firstCandidates(FIRST_CANDIDATE_WAIT_MS);
-    await this.channel.send({ t: 'offer', sdp: this.describe() });
+    await this.sendDescription('offer');
   }
 
   private callChanged(value: Json): void {
@@ -337,6 +346,8 @@ export class CameraInbox {
   private calls: { [callId: string]: CameraCall } = {};
   private stream: Stream | null = null;
   private path: string;
+  private spare: RTCPeerConnection | null = null;
+  private stopped = false;
   /** serverTime - Date.now(), from the presence write's echo. */
   serverOffset = 0;
 
@@ -346,9 +357,22 @@ export class CameraInbox {
 
   start(): void {
     this.stream = this.ctx.db.stream(this.path, { data: (v) => this.inboxChanged(v), denied: this.denied });
+    this.prepare();
+  }
+
+  /**
+   * Keeps one unused peer connection ready (no transceivers, so it gathers nothing), so a new
+   * call does not wait for one to be created (and its DTLS certificate generated) before
+   * applying the offer. A new one is made a moment after a call takes it.
+   */
+  private prepare(): void {
+    if (!this.spare && !this.stopped) this.spare = newConnection(this.ctx);
   }
 
   stop(): void {
+    this.stopped = true;
+    if (this.spare) this.spare.close();
+    this.spare = null;
     if (this.stream) this.stream.close();
     for (const id of Object.keys(this.calls)) this.calls[id].hangUp('The camera stopped.');
   }
@@ -390,7 +414,9 @@ export class CameraInbox {
           continue;
         }
         if (call.v === undefined) continue; // only `created` so far
-        const cc = new CameraCall(this.ctx, id, this.media);
+        const cc = new CameraCall(this.ctx, id, this.media, this.spare || undefined);
+        this.spare = null;
+        window.setTimeout(() => this.prepare(), 1000);
         this.calls[id] = cc;
         cc.bus.on('state', () => this.bus.emit('viewers', this.connectedCount()));
         cc.bus.on('ended', () => {
@@ -411,8 +437,8 @@ export class CameraInbox {
 export class CameraCall extends PeerCall {
   private failedTimer: number | undefined;
 
-  constructor(ctx: PeerContext, readonly callId: string, private media: MediaStream) {
-    super(ctx);
+  constructor(ctx: PeerContext, readonly callId: string, private media: MediaStream, pc?: RTCPeerConnection) {
+    super(ctx, false, pc);
     this.channel = new Channel(ctx.db, ctx.key, { roomId: ctx.roomId, cameraUid: ctx.uid, callId }, 'c', (m) => this.receive(m));
   }
 
@@ -450,7 +476,9 @@ export class CameraCall extends PeerCall {
       // The answer leaves at once, without waiting for the camera's candidates: the camera has
       // the viewer's (in the offer) and starts ICE checks itself, and the viewer answers those
       // checks as soon as it has the answer (the camera's candidates follow in a batch).
-      this.send({ t: 'answer', sdp: this.describe() });
+      this.sendDescription('answer').catch((e) => {
+        if (!this.over) console.warn('Could not send answer', e);
+      });
     } else if (m.t === 'cand') {
       await this.addCandidates(m);
     } else if (m.t === 'bye') {
