@@ -366,7 +366,11 @@ export class CameraInbox {
    * applying the offer. A new one is made a moment after a call takes it.
    */
   private prepare(): void {
-    if (!this.spare && !this.stopped) this.spare = newConnection(this.ctx);
+    if (this.spare || this.stopped) return;
+    this.spare = newConnection(this.ctx);
+    // The camera's tracks go in now: applying the offer pairs them with its m-lines (JSEP), so
+    // answering needs no replaceTrack.
+    for (const t of this.media.getTracks()) this.spare.addTrack(t, this.media);
   }
 
   stop(): void {
@@ -381,6 +385,9 @@ export class CameraInbox {
     const kinds = (m: MediaStream) => m.getTracks().map((t) => t.kind).sort().join();
     const same = kinds(media) === kinds(this.media);
     this.media = media;
+    if (this.spare) this.spare.close();
+    this.spare = null;
+    this.prepare();
     for (const id of Object.keys(this.calls)) {
       // Same kinds of tracks: swap them in place. Sound switched on or off: the viewer must
       // negotiate again, so end the call and let it call back.
