@@ -119,7 +119,7 @@ abstract class PeerCall {
   protected sendDescription(t: 'offer' | 'answer'): Promise<void> {
     const sdp = this.pc.localDescription!.sdp;
     this.batcher.covered(sdp);
-    const sent = this.channel.send(t === 'offer' ? { t, sdp } : { t, sdp });
+    const sent = this.channel.send({ t, sdp });
     this.batcher.release();
     return sent;
   }
