@@ -9,9 +9,7 @@ internal static class Chromium
 
     /// <summary>
     /// The project's flags (fake camera without a prompt, loopback peer connections, real host candidates, no
-    /// network beyond loopback), plus <c>--disable-web-security</c>: the bench serves the pages from their own
-    /// port, and without it every PUT/PATCH to a new database path would first need a CORS preflight, a round trip
-    /// that pages served by the relay itself (same origin, as in production) never make.
+    /// network beyond loopback). RemoteCam's pages come from the relay itself (same origin, no CORS preflights).
     /// </summary>
     public static readonly IReadOnlyList<string> Flags =
     [
@@ -25,7 +23,6 @@ internal static class Chromium
         "--no-first-run",
         "--disable-features=WebRtcHideLocalIpsWithMdns",
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-        "--disable-web-security",
     ];
 
     /// <summary><c>$REMOTECAM_CHROMIUM</c>, else <c>chromium</c> on <c>PATH</c>.</summary>

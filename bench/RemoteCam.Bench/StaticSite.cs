@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,8 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace RemoteCam.Bench;
 
 /// <summary>
-/// A tiny static file server on 127.0.0.1 for the ttff benchmark: <c>/bench/…</c> from bench/web/dist, everything
-/// else from web/dist, and <c>/__/firebase/init.json</c> with the given JSON (the pages' backend discovery).
+/// A tiny static file server on 127.0.0.1 for the ttff benchmark's floor and PeerJS pages: <c>/bench/…</c> from
+/// bench/web/dist. (RemoteCam's pages are served by the relay itself, as users get them.)
 /// </summary>
 internal sealed class StaticSite : IAsyncDisposable
 {
@@ -39,10 +38,7 @@ internal sealed class StaticSite : IAsyncDisposable
     /// <summary>The site's root, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Url { get; }
 
-    /// <summary>The init.json served at <c>/__/firebase/init.json</c>; null answers 404.</summary>
-    public string? InitJson { get; set; }
-
-    public static async Task<StaticSite> StartAsync(string pagesRoot, string benchRoot)
+    public static async Task<StaticSite> StartAsync(string benchRoot)
     {
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -53,39 +49,24 @@ internal sealed class StaticSite : IAsyncDisposable
         });
         builder.Services.AddRoutingCore();
         WebApplication app = builder.Build();
-        StaticSite? site = null;
-        app.Run(context => Serve(context, site!, pagesRoot, benchRoot));
+        app.Run(context => Serve(context, benchRoot));
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        site = new StaticSite(app, new Uri(address.TrimEnd('/') + "/"));
-        return site;
+        return new StaticSite(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
-    private static async Task Serve(HttpContext context, StaticSite site, string pagesRoot, string benchRoot)
+    private static async Task Serve(HttpContext context, string benchRoot)
     {
         string path = context.Request.Path.Value ?? "/";
         context.Response.Headers.CacheControl = "no-cache";
-        if (path == "/__/firebase/init.json")
+        if (!path.StartsWith("/bench/", StringComparison.Ordinal))
         {
-            if (site.InitJson is null)
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return;
-            }
-
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(site.InitJson, Encoding.UTF8);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
-        (string root, string relative) = path.StartsWith("/bench/", StringComparison.Ordinal)
-            ? (benchRoot, path["/bench/".Length..])
-            : (pagesRoot, path.TrimStart('/'));
-        if (relative.Length == 0)
-        {
-            relative = "index.html";
-        }
-
+        string root = benchRoot;
+        string relative = path["/bench/".Length..];
         string full = Path.GetFullPath(Path.Combine(root, relative));
         if (!full.StartsWith(Path.GetFullPath(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(full))
         {

@@ -68,6 +68,29 @@ interface BenchWindow {
   Patched.prototype = Original.prototype;
   (Patched as unknown as { generateCertificate: unknown }).generateCertificate = Original.generateCertificate;
   window.RTCPeerConnection = Patched;
+  // For --trace: when each stream event reaches the page (before the page's own listeners run),
+  // and how long the page's WebCrypto seal/open take.
+  const OriginalSource = EventSource;
+  const PatchedSource = function (this: unknown, url: string | URL, init?: EventSourceInit) {
+    const es = new OriginalSource(url, init);
+    for (const name of ['put', 'patch']) {
+      es.addEventListener(name, (ev) => note('stream ' + name + ' (' + ((ev as MessageEvent).data as string).length + ' B)'));
+    }
+    return es;
+  } as unknown as typeof EventSource;
+  PatchedSource.prototype = OriginalSource.prototype;
+  window.EventSource = PatchedSource;
+  const subtle = crypto.subtle;
+  for (const op of ['encrypt', 'decrypt'] as const) {
+    const f = subtle[op].bind(subtle) as (...a: unknown[]) => Promise<ArrayBuffer>;
+    (subtle as unknown as { [k: string]: unknown })[op] = (...a: unknown[]) => {
+      const t0 = performance.now();
+      return f(...a).then((r) => {
+        note(op + ' (' + (performance.now() - t0).toFixed(1) + ' ms)');
+        return r;
+      });
+    };
+  }
   Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
     configurable: true,
     enumerable: desc.enumerable,

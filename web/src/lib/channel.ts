@@ -120,11 +120,12 @@ export class Channel {
 }
 
 /**
- * Batches ICE candidates. Nothing is sent before the description (offer or answer) is queued
- * (`start`): candidates must not overtake it. The first batch then goes as soon as the channel
- * is idle, i.e. when the offer (or answer) write is acknowledged: candidates gathered meanwhile
- * ride along, and none waits on a timer, since the other side needs them to start ICE checks.
- * Then at most one write per 250 ms (the rest, and the end of gathering).
+ * Batches ICE candidates. Nothing leaves before the side's offer (or answer) is queued on the
+ * channel (`release`), so a candidate never takes the description's slot. The first batch then
+ * goes as soon as the channel is idle, i.e. when the offer (or answer) write is acknowledged:
+ * candidates gathered meanwhile ride along, and none waits on a timer, since the other side
+ * needs them to start ICE checks. Then at most one write per 250 ms (the rest, and the end of
+ * gathering).
  */
 export class CandidateBatcher {
   private queue: RTCIceCandidateInit[] = [];
@@ -133,7 +134,7 @@ export class CandidateBatcher {
   private lastFlush = 0;
   private waiting = false;
   private stopped = false;
-  private started = false;
+  private released = false;
 
   /** `idle` resolves when the writes queued so far are done (Channel.idle). */
   constructor(
@@ -145,9 +146,27 @@ export class CandidateBatcher {
     if (c && c.candidate) this.queue.push({ candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex });
     else if (!c) this.ended = true;
     else return; // an empty end-of-candidates marker for one m-line
+    this.kick();
+  }
+
+  /** The offer or answer is queued on the channel: candidates may follow it. */
+  release(): void {
+    this.released = true;
+    if (this.queue.length || this.ended) this.kick();
+  }
+
+  private kick(): void {
+    if (!this.released) return; // held until the offer or answer is on its way
     if (!this.lastFlush) {
       // First batch: when the offer/answer write is done (no fixed delay).
-      this.first();
+      if (!this.waiting) {
+        this.waiting = true;
+        this.idle().then(() => {
+          this.waiting = false;
+          // A reset (new gathering) meanwhile holds the batch again until its description is queued.
+          if (!this.stopped && this.released) this.schedule(0);
+        });
+      }
     } else if (this.ended) {
       // End of gathering: send now unless we just wrote, then at the 250 ms mark.
       this.schedule(Math.max(0, this.lastFlush + 250 - Date.now()));
@@ -161,25 +180,10 @@ export class CandidateBatcher {
     this.queue = this.queue.filter((c) => sdp.indexOf('a=' + c.candidate) < 0);
   }
 
-  /** The description is queued: candidates may follow it. */
-  start(): void {
-    this.started = true;
-    if (!this.lastFlush && (this.queue.length || this.ended)) this.first();
-  }
-
-  private first(): void {
-    if (!this.started || this.waiting) return;
-    this.waiting = true;
-    this.idle().then(() => {
-      this.waiting = false;
-      if (!this.stopped) this.schedule(0);
-    });
-  }
-
-  /** A new gathering (ICE restart): hold candidates until the new description is queued. */
+  /** A new gathering (ICE restart): held again until the new offer is queued. */
   reset(): void {
     this.ended = false;
-    this.started = false;
+    this.released = false;
     this.lastFlush = 0;
     clearTimeout(this.timer);
     this.timer = undefined;

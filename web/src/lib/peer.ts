@@ -52,8 +52,12 @@ function preferCodecs(t: RTCRtpTransceiver, kind: 'video' | 'audio'): void {
   }
 }
 const ANSWER_TIMEOUT_MS = 20000;
-// How long an offer or answer may wait for its first local candidates (they usually come within a few ms).
+// How long an offer may wait for its first local candidates (they usually come within a few ms).
 const FIRST_CANDIDATE_WAIT_MS = 50;
+
+function newConnection(ctx: PeerContext): RTCPeerConnection {
+  return new RTCPeerConnection({ iceServers: ctx.iceServers, bundlePolicy: 'max-bundle' });
+}
 
 abstract class PeerCall {
   readonly bus = new Bus<CallEvents>();
@@ -64,9 +68,12 @@ abstract class PeerCall {
   protected batcher: CandidateBatcher;
   protected over = false;
 
-  constructor(protected readonly ctx: PeerContext) {
+  constructor(protected readonly ctx: PeerContext, watch = false, pc?: RTCPeerConnection) {
+    // The "watch" moment for bench/ (ttff: watch → first decoded frame), before anything of the
+    // call exists, as the other contenders mark it. Costs nothing.
+    if (watch && typeof performance !== 'undefined' && performance.mark) performance.mark('remotecam:watch');
     // max-bundle: one transport, so candidates are gathered (and sent) once, not per m-line.
-    this.pc = new RTCPeerConnection({ iceServers: ctx.iceServers, bundlePolicy: 'max-bundle' });
+    this.pc = pc || newConnection(ctx);
     this.batcher = new CandidateBatcher(
       (c, end) => {
         const m: Message = end ? { t: 'cand', c, end: true } : { t: 'cand', c };
@@ -84,7 +91,7 @@ abstract class PeerCall {
 
   /**
    * Resolves once the first local candidates are in the local description (or gathering is over,
-   * or after `maxMs`), so the offer or answer carries them: the other side can start ICE checks
+   * or after `maxMs`), so the offer carries them: the other side can start ICE checks
    * without waiting for a candidate write, which would itself wait for the offer's acknowledgement.
    * This is not waiting for gathering to finish: later candidates still trickle in batches.
    */
@@ -105,11 +112,16 @@ abstract class PeerCall {
     });
   }
 
-  /** The local description to send, with the candidates it already holds taken out of the batcher. */
-  protected describe(): string {
+  /**
+   * Sends the local description (offer or answer) without the candidates it already carries,
+   * then lets the candidate batches follow it.
+   */
+  protected sendDescription(t: 'offer' | 'answer'): Promise<void> {
     const sdp = this.pc.localDescription!.sdp;
     this.batcher.covered(sdp);
-    return sdp;
+    const sent = this.channel.send({ t, sdp });
+    this.batcher.release();
+    return sent;
   }
 
   protected send(m: Message): void {
@@ -193,7 +205,7 @@ export class ViewerCall extends PeerCall {
   private awaitingAnswer = false;
 
   constructor(ctx: PeerContext, readonly cameraUid: string) {
-    super(ctx);
+    super(ctx, true);
     this.callId = ctx.uid + '-' + randomId(12);
     this.channel = new Channel(ctx.db, ctx.key, { roomId: ctx.roomId, cameraUid, callId: this.callId }, 'v', (m) => this.receive(m));
     preferCodecs(this.pc.addTransceiver('video', { direction: 'recvonly' }), 'video');
@@ -210,8 +222,6 @@ export class ViewerCall extends PeerCall {
 
   /** Offer at once, and open the call's stream in parallel (one round trip to the answer). */
   async start(): Promise<void> {
-    // The "watch" moment for bench/ (ttff: watch → first decoded frame). Costs nothing.
-    if (typeof performance !== 'undefined' && performance.mark) performance.mark('remotecam:watch');
     this.listen();
     try {
       await this.offer(false);
@@ -250,9 +260,7 @@ export class ViewerCall extends PeerCall {
       if (this.awaitingAnswer) this.hangUp('The camera did not answer.');
     }, ANSWER_TIMEOUT_MS);
     await this.firstCandidates(FIRST_CANDIDATE_WAIT_MS);
-    const sending = this.channel.send({ t: 'offer', sdp: this.describe() });
-    this.batcher.start();
-    await sending;
+    await this.sendDescription('offer');
   }
 
   private callChanged(value: Json): void {
@@ -339,6 +347,8 @@ export class CameraInbox {
   private calls: { [callId: string]: CameraCall } = {};
   private stream: Stream | null = null;
   private path: string;
+  private spare: RTCPeerConnection | null = null;
+  private stopped = false;
   /** serverTime - Date.now(), from the presence write's echo. */
   serverOffset = 0;
 
@@ -348,9 +358,26 @@ export class CameraInbox {
 
   start(): void {
     this.stream = this.ctx.db.stream(this.path, { data: (v) => this.inboxChanged(v), denied: this.denied });
+    this.prepare();
+  }
+
+  /**
+   * Keeps one unused peer connection ready (no transceivers, so it gathers nothing), so a new
+   * call does not wait for one to be created (and its DTLS certificate generated) before
+   * applying the offer. A new one is made a moment after a call takes it.
+   */
+  private prepare(): void {
+    if (this.spare || this.stopped) return;
+    this.spare = newConnection(this.ctx);
+    // The camera's tracks go in now: applying the offer pairs them with its m-lines (JSEP), so
+    // answering needs no replaceTrack.
+    for (const t of this.media.getTracks()) this.spare.addTrack(t, this.media);
   }
 
   stop(): void {
+    this.stopped = true;
+    if (this.spare) this.spare.close();
+    this.spare = null;
     if (this.stream) this.stream.close();
     for (const id of Object.keys(this.calls)) this.calls[id].hangUp('The camera stopped.');
   }
@@ -359,6 +386,9 @@ export class CameraInbox {
     const kinds = (m: MediaStream) => m.getTracks().map((t) => t.kind).sort().join();
     const same = kinds(media) === kinds(this.media);
     this.media = media;
+    if (this.spare) this.spare.close();
+    this.spare = null;
+    this.prepare();
     for (const id of Object.keys(this.calls)) {
       // Same kinds of tracks: swap them in place. Sound switched on or off: the viewer must
       // negotiate again, so end the call and let it call back.
@@ -392,7 +422,9 @@ export class CameraInbox {
           continue;
         }
         if (call.v === undefined) continue; // only `created` so far
-        const cc = new CameraCall(this.ctx, id, this.media);
+        const cc = new CameraCall(this.ctx, id, this.media, this.spare || undefined);
+        this.spare = null;
+        window.setTimeout(() => this.prepare(), 1000);
         this.calls[id] = cc;
         cc.bus.on('state', () => this.bus.emit('viewers', this.connectedCount()));
         cc.bus.on('ended', () => {
@@ -413,8 +445,8 @@ export class CameraInbox {
 export class CameraCall extends PeerCall {
   private failedTimer: number | undefined;
 
-  constructor(ctx: PeerContext, readonly callId: string, private media: MediaStream) {
-    super(ctx);
+  constructor(ctx: PeerContext, readonly callId: string, private media: MediaStream, pc?: RTCPeerConnection) {
+    super(ctx, false, pc);
     this.channel = new Channel(ctx.db, ctx.key, { roomId: ctx.roomId, cameraUid: ctx.uid, callId }, 'c', (m) => this.receive(m));
   }
 
@@ -450,9 +482,12 @@ export class CameraCall extends PeerCall {
       this.batcher.reset();
       await this.pc.setLocalDescription(answer);
       this.setState(this.state === 'calling' ? 'connecting' : this.state);
-      await this.firstCandidates(FIRST_CANDIDATE_WAIT_MS);
-      this.send({ t: 'answer', sdp: this.describe() });
-      this.batcher.start();
+      // The answer leaves at once, without waiting for the camera's candidates: the camera has
+      // the viewer's (in the offer) and starts ICE checks itself, and the viewer answers those
+      // checks as soon as it has the answer (the camera's candidates follow in a batch).
+      this.sendDescription('answer').catch((e) => {
+        if (!this.over) console.warn('Could not send answer', e);
+      });
     } else if (m.t === 'cand') {
       await this.addCandidates(m);
     } else if (m.t === 'bye') {

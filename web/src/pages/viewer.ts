@@ -249,6 +249,11 @@ async function main(): Promise<void> {
       consider(uid);
     }
   }, 5000);
+  // bench/ (ttff) starts each measured call in this loaded page: this event hangs up every call,
+  // and the page calls again as after any call that ended (1 s later). Nothing else sends it.
+  window.addEventListener('remotecam:hangup', () => {
+    for (const uid of Object.keys(tiles)) if (tiles[uid].current) tiles[uid].current!.hangUp('Hung up.');
+  });
   window.addEventListener('pagehide', () => {
     for (const uid of Object.keys(tiles)) if (tiles[uid].current) tiles[uid].current!.hangUpOnUnload();
   });
