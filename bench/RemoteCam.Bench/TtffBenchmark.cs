@@ -11,6 +11,7 @@ using Microsoft.Playwright;
 
 using RemoteCam.Relay;
 using RemoteCam.Relay.Persistence;
+using RemoteCam.Testing;
 
 namespace RemoteCam.Bench;
 
@@ -59,7 +60,7 @@ internal static class TtffBenchmark
         int calls = options.Calls;
         Console.Out.WriteLine($"RemoteCam.Bench ttff: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {Report.LoadAverage()}, {calls} calls per contender (+1 warm-up)");
         using IPlaywright playwright = await Playwright.CreateAsync();
-        await using IBrowser browser = await Chromium.LaunchAsync(playwright);
+        await using IBrowser browser = await DebianChromium.LaunchAsync(playwright);
         Console.Out.WriteLine($"chromium {browser.Version}, headless");
         await using StaticSite site = await StaticSite.StartAsync(benchPages);
         string hook = Path.Combine(benchPages, "hook.js");

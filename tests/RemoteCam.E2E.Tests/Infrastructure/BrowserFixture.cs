@@ -1,5 +1,7 @@
 using Microsoft.Playwright;
 
+using RemoteCam.Testing;
+
 namespace RemoteCam.E2E.Tests.Infrastructure;
 
 /// <summary>
@@ -15,14 +17,10 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var executable = Chromium.Locate();
+        // Locate first: a missing chromium fails with the install hint before Playwright starts.
+        DebianChromium.Locate();
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = executable,
-            Headless = true,
-            Args = Chromium.Flags,
-        });
+        _browser = await DebianChromium.LaunchAsync(_playwright);
     }
 
     /// <summary>A new device (browser context with one page) called <paramref name="name"/> in failure messages.</summary>

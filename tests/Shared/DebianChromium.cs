@@ -1,7 +1,12 @@
-namespace RemoteCam.E2E.Tests.Infrastructure;
+using Microsoft.Playwright;
 
-/// <summary>Debian's chromium, found at run time: never a browser downloaded by Playwright.</summary>
-internal static class Chromium
+namespace RemoteCam.Testing;
+
+/// <summary>
+/// Debian's chromium, found at run time: never a browser downloaded by Playwright. One file for
+/// the end-to-end tests and the bench (linked into both projects).
+/// </summary>
+internal static class DebianChromium
 {
     /// <summary>The environment variable that names the chromium executable.</summary>
     public const string Variable = "REMOTECAM_CHROMIUM";
@@ -44,7 +49,11 @@ internal static class Chromium
         }
 
         throw new InvalidOperationException(
-            "The end-to-end tests need Chromium: install Debian's package ('apt-get install chromium') "
+            "Chromium is needed: install Debian's package ('apt-get install chromium') "
             + $"or set {Variable} to a chromium executable. See docs/testing.md.");
     }
+
+    /// <summary>Launches it headless with <see cref="Flags"/>.</summary>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Locate(), Headless = true, Args = Flags });
 }
