@@ -40,6 +40,11 @@ public sealed class QrRoundTripTests
             using var document = JsonDocument.Parse(result.Out);
             var url = document.RootElement.GetProperty("url").GetString()!;
             Assert.Equal(url, await QrDecoder.DecodePngAsync(png));
+            if (!OperatingSystem.IsWindows())
+            {
+                // The image is a key to the room: readable by its owner only.
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(png));
+            }
         }
     }
 

@@ -53,8 +53,8 @@ internal static class RoomsInviteCommand
             var written = new JsonArray();
             foreach (var (path, write) in new (string?, Action<string>)[]
             {
-                (parse.GetValue(png), p => File.WriteAllBytes(p, QrRendering.Png(url))),
-                (parse.GetValue(svg), p => File.WriteAllText(p, QrRendering.Svg(url))),
+                (parse.GetValue(png), p => OwnerOnlyFile.WriteBytes(p, QrRendering.Png(url))),
+                (parse.GetValue(svg), p => OwnerOnlyFile.WriteBytes(p, System.Text.Encoding.UTF8.GetBytes(QrRendering.Svg(url)))),
             })
             {
                 if (path is null)

@@ -4,10 +4,14 @@
 import { BackendConfig } from './config';
 
 export class AuthError extends Error {
-  constructor(message: string, readonly unreachable: boolean) {
+  /** `code`: the service's error code (e.g. INVALID_REFRESH_TOKEN), when it sent one. */
+  constructor(message: string, readonly unreachable: boolean, readonly code = '') {
     super(message);
   }
 }
+
+// Refresh failures that mean the account itself is gone: only these make a new device.
+const ACCOUNT_GONE = /^(INVALID_REFRESH_TOKEN|USER_NOT_FOUND|USER_DISABLED|TOKEN_EXPIRED|INVALID_GRANT_TYPE|MISSING_REFRESH_TOKEN)\b/;
 
 interface Saved {
   uid: string;
@@ -22,6 +26,8 @@ export class Auth {
   private saved: Saved | null;
   private pending: Promise<string> | null = null;
   private timer: number | undefined;
+  /** The uid this page started with (signIn), to notice a new identity. */
+  private inUse: string | null = null;
   private readonly storageKey: string;
 
   /** `device` names the identity: each role is its own device, even in one browser. */
@@ -60,7 +66,8 @@ export class Auth {
   /** Signs in (when needed) and returns the uid. */
   async signIn(): Promise<string> {
     await this.token();
-    return this.saved!.uid;
+    this.inUse = this.saved!.uid;
+    return this.inUse;
   }
 
   private async obtain(): Promise<string> {
@@ -68,12 +75,21 @@ export class Auth {
       try {
         return await this.refresh(this.saved.refreshToken);
       } catch (e) {
-        if (e instanceof AuthError && e.unreachable) throw e;
+        // Only a refused account starts over; anything else (network, 429, 5xx, a captive
+        // portal's page) is retried later by the caller with the same identity.
+        if (!(e instanceof AuthError) || !ACCOUNT_GONE.test(e.code)) throw e instanceof AuthError ? new AuthError(e.message, true, e.code) : e;
         // The account is gone (relay data wiped, user deleted): start over as a new device.
         this.saved = null;
       }
     }
-    return this.signUp();
+    const token = await this.signUp();
+    const current = this.saved as Saved | null; // set again by signUp
+    if (this.inUse && current && current.uid !== this.inUse) {
+      // This page's streams, paths and membership belong to the old uid: start the page again,
+      // which joins the room as the new device with the invitation it keeps.
+      location.reload();
+    }
+    return token;
   }
 
   private async signUp(): Promise<string> {
@@ -135,17 +151,18 @@ async function post(url: string, type: string, body: string): Promise<Record<str
   } catch (e) {
     throw new AuthError('Cannot reach the sign-in service.', true);
   }
-  let json: Record<string, unknown> = {};
+  let json: Record<string, unknown> | null = null;
   try {
     json = await response.json();
   } catch (e) {
-    // handled below
+    // Not JSON (a proxy's or captive portal's page): treated as unreachable below.
   }
+  if (!json || typeof json !== 'object') throw new AuthError('The sign-in service answered HTTP ' + response.status + ' without JSON.', true);
   if (!response.ok) {
     const err = json.error as { message?: string } | undefined;
     const message = (err && err.message) || 'HTTP ' + response.status;
-    if (/OPERATION_NOT_ALLOWED|ADMIN_ONLY/.test(message)) throw new AuthError('Anonymous sign-in is disabled for this project.', false);
-    throw new AuthError('Sign-in failed: ' + message, response.status >= 500);
+    if (/OPERATION_NOT_ALLOWED|ADMIN_ONLY/.test(message)) throw new AuthError('Anonymous sign-in is disabled for this project.', false, message);
+    throw new AuthError('Sign-in failed: ' + message, response.status >= 500 || response.status === 429, message);
   }
   return json;
 }

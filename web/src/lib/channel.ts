@@ -1,7 +1,7 @@
 // One call's signaling channel: numbered, sealed slots in both directions (docs/protocol.md
 // "Calls"). Outgoing writes are serialised in slot order; incoming slots are opened and handed
 // over in order, each once, so a replayed or tampered slot is never acted on.
-import { Db, Json, isObject } from './rtdb';
+import { Db, DbError, Json, isObject } from './rtdb';
 import { Direction, SealError, open, seal } from './seal';
 
 export type Message =
@@ -11,6 +11,8 @@ export type Message =
   | { t: 'bye'; reason?: string };
 
 export const MAX_SLOTS = 100;
+// Retries of a failed write in its slot (backoff 0.25 s doubling to 4 s: about 12 s in all).
+const WRITE_RETRIES = 6;
 
 export interface ChannelAddress {
   roomId: string;
@@ -26,6 +28,7 @@ export class Channel {
   private latest: Json = null;
   private pumping = false;
   private again = false;
+  private closed = false;
   /** Bytes written, for the budget in the docs (≤ 12 KB per call). */
   bytesWritten = 0;
   writesDone = 0;
@@ -50,13 +53,26 @@ export class Channel {
     const n = this.out++;
     const write = async () => {
       const sealed = await seal(this.key, Object.assign({ dir: this.mine, n }, this.at), JSON.stringify(m));
-      if (n === 0 && this.mine === 'v') {
-        const body = { created: { '.sv': 'timestamp' }, 'v/0': sealed };
-        this.count(body);
-        await this.db.patch(this.path, body);
-      } else {
-        this.count(sealed);
-        await this.db.put(this.path + '/' + this.mine + '/' + n, sealed);
+      // A slot left empty would stop the other side's reading at the gap (slots are read in
+      // order), so a failed write is retried in the same slot while the call lasts.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          if (n === 0 && this.mine === 'v') {
+            const body = { created: { '.sv': 'timestamp' }, 'v/0': sealed };
+            this.count(body);
+            await this.db.patch(this.path, body);
+          } else {
+            this.count(sealed);
+            await this.db.put(this.path + '/' + this.mine + '/' + n, sealed);
+          }
+          return;
+        } catch (e) {
+          const denied = e instanceof DbError && e.denied;
+          // Refused on a retry: the earlier attempt landed (slots are write-once) and only its answer was lost.
+          if (denied && attempt > 0) return;
+          if (denied || this.closed || attempt >= WRITE_RETRIES) throw e;
+          await new Promise((resolve) => window.setTimeout(resolve, Math.min(4000, 250 * Math.pow(2, attempt))));
+        }
       }
     };
     const p = this.writes.then(write);
@@ -73,6 +89,11 @@ export class Channel {
   update(call: Json): void {
     this.latest = call;
     this.pump();
+  }
+
+  /** The call is over: failed writes are not retried any more. */
+  close(): void {
+    this.closed = true;
   }
 
   /** Resolves when every write queued so far is done (acknowledged or failed). */

@@ -187,6 +187,7 @@ abstract class PeerCall {
     if (this.over) return;
     this.over = true;
     this.batcher.stop();
+    if (this.channel) this.channel.close();
     this.pc.close();
     this.state = 'ended';
     this.bus.emit('state', 'ended');

@@ -84,12 +84,43 @@ export async function accessEndedReason(s: Session, room: string): Promise<strin
 
 export function dbFailure(e: unknown): SessionError {
   if (e instanceof DbError) {
-    if (e.status === 0) return new SessionError('The server is unreachable. Check the network; retrying helps once it is back.', 'unreachable');
+    if (e.status === 0 || e.status >= 500) return new SessionError('The server is unreachable. Check the network; retrying helps once it is back.', 'unreachable');
     if (e.denied) return new SessionError(NOT_VALID, 'revoked');
     return new SessionError('The database refused: ' + e.message, 'error');
   }
   if (e instanceof SessionError) return e;
   return new SessionError(e instanceof Error ? e.message : String(e), 'error');
+}
+
+/**
+ * Signs in and makes sure of the membership, retrying while the backend is unreachable (2 s
+ * doubling to 30 s, at once when the browser comes back online): an unattended camera phone
+ * that starts before the relay or the network (after a power cut) must come up by itself.
+ * `waiting` tells the page why it waits. Other failures (revoked, refused) are thrown.
+ */
+export async function startSession(role: Role, inv: Invitation, waiting: (message: string, retryInMs: number) => void): Promise<Session> {
+  let delay = 2000;
+  for (;;) {
+    try {
+      const s = await connect(role);
+      await ensureMember(s, inv);
+      return s;
+    } catch (e) {
+      const err = dbFailure(e);
+      if (err.kind !== 'unreachable') throw err;
+      waiting(err.message, delay);
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          window.removeEventListener('online', done);
+          resolve();
+        };
+        const timer = window.setTimeout(done, delay);
+        window.addEventListener('online', done);
+      });
+      delay = Math.min(30000, delay * 2);
+    }
+  }
 }
 
 /** The room for this page: #room=…, else the only (or most recent) saved room of this role. */

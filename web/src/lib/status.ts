@@ -6,6 +6,7 @@ export type State = 'connecting' | 'online' | 'offline' | 'error' | 'revoked';
 
 let net: NetState = 'connecting';
 let onlineText = '';
+let offlineText: string | null = null;
 let error: string | null = null;
 let revoked: string | null = null;
 
@@ -19,7 +20,7 @@ function render(): void {
   const el = document.getElementById('status');
   if (!el) return;
   let state: State = net;
-  let text = net === 'online' && onlineText ? onlineText : NET_TEXT[net];
+  let text = net === 'online' && onlineText ? onlineText : net === 'offline' && offlineText ? offlineText : NET_TEXT[net];
   if (revoked) {
     state = 'revoked';
     text = revoked;
@@ -34,7 +35,15 @@ function render(): void {
 /** Network state; `text` replaces the sentence shown while online (e.g. "Connected: 2 cameras."). */
 export function setNet(state: NetState, text?: string): void {
   net = state;
+  offlineText = null;
   if (text) onlineText = text;
+  render();
+}
+
+/** Offline, with the reason and what happens next (e.g. "… Trying again in 4 s."). */
+export function setOffline(text: string): void {
+  net = 'offline';
+  offlineText = text;
   render();
 }
 

@@ -8,8 +8,8 @@ import { SavedRoom, roomFromHash, viewerInvitationUrl } from '../lib/pairing';
 import { CameraCall, CameraInbox } from '../lib/peer';
 import { DbError, Json } from '../lib/rtdb';
 import { sealKey } from '../lib/seal';
-import { Session, SessionError, accessEndedReason, connect, dbFailure, ensureMember, pickRoom } from '../lib/session';
-import { setNet, setOnlineText, showError, showRevoked } from '../lib/status';
+import { Session, SessionError, accessEndedReason, dbFailure, pickRoom, startSession } from '../lib/session';
+import { setNet, setOffline, setOnlineText, showError, showRevoked } from '../lib/status';
 import { WakeKeeper, WakeState } from '../lib/wake';
 
 const preview = document.getElementById('preview') as HTMLVideoElement;
@@ -207,12 +207,13 @@ async function main(): Promise<void> {
     throw e;
   });
   try {
-    session = await connect('camera');
+    session = await startSession('camera', inv, (message, ms) =>
+      setOffline('Backend unreachable: ' + message + ' Trying again in ' + Math.round(ms / 1000) + ' s.'),
+    );
     session.db.bus.on('net', (n) => {
       setNet(n);
       if (n === 'online') setOnlineText('Online: viewers can watch.');
     });
-    await ensureMember(session, inv);
   } catch (e) {
     const err = dbFailure(e);
     if (err.kind === 'revoked') {

@@ -6,8 +6,8 @@ import { PeerContext, ViewerCall } from '../lib/peer';
 import { Json, JsonObject, isObject } from '../lib/rtdb';
 import { loadScanner } from '../lib/scanner';
 import { sealKey } from '../lib/seal';
-import { Session, accessEndedReason, connect, dbFailure, ensureMember, pickRoom } from '../lib/session';
-import { setNet, setOnlineText, showError, showRevoked } from '../lib/status';
+import { Session, accessEndedReason, dbFailure, pickRoom, startSession } from '../lib/session';
+import { setNet, setOffline, setOnlineText, showError, showRevoked } from '../lib/status';
 
 const grid = document.getElementById('cameras')!;
 const empty = document.getElementById('empty')!;
@@ -172,7 +172,8 @@ function consider(uid: string): void {
     t.call.textContent = reason;
     if (ended) return;
     // Call again while the camera is online: at once after a good call, slower after failures.
-    const delay = Math.min(30000, 1000 * Math.pow(2, t.failures++));
+    // Jitter, so that calls to several cameras that failed together do not retry together.
+    const delay = Math.min(30000, 1000 * Math.pow(2, t.failures++)) * (0.8 + 0.4 * Math.random());
     t.retry = window.setTimeout(() => {
       t.retry = undefined;
       consider(uid);
@@ -220,9 +221,10 @@ async function main(): Promise<void> {
   history.replaceState(null, '', location.pathname + '#room=' + inv.room);
   showRooms(inv.room);
   try {
-    session = await connect('viewer');
+    session = await startSession('viewer', inv, (message, ms) =>
+      setOffline('Backend unreachable: ' + message + ' Trying again in ' + Math.round(ms / 1000) + ' s.'),
+    );
     session.db.bus.on('net', (n) => setNet(n));
-    await ensureMember(session, inv);
   } catch (e) {
     const err = dbFailure(e);
     if (err.kind === 'revoked') {
