@@ -1,8 +1,10 @@
+using System.Text.Json;
+
 using RemoteCam.E2E.Tests.Infrastructure;
 
 namespace RemoteCam.E2E.Tests;
 
-/// <summary>An unattended camera phone comes back by itself when the backend was unreachable as it started.</summary>
+/// <summary>An unattended camera phone recovers by itself: from an unreachable start, from calls it cannot open.</summary>
 public sealed class RecoveryTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
@@ -28,5 +30,30 @@ public sealed class RecoveryTests(BrowserFixture browser) : IClassFixture<Browse
         await camera.WaitForStatusAsync("online");
         await using var viewer = await browser.WatchFromLinkAsync(room.ViewerInvitation, "viewer");
         await camera.ExpectViewersAsync(1);
+    }
+
+    [Fact]
+    public async Task A_call_whose_offer_cannot_be_opened_is_ended_by_the_camera()
+    {
+        await using var relay = await RelayHost.StartAsync();
+        using var owner = await Owner.ForRelayAsync(relay);
+        var room = await owner.CreateRoomAsync("Home");
+        var before = await owner.MembersAsync(room, "camera");
+        await using var camera = await browser.StartCameraAsync(room);
+        var cameraUid = await owner.NewMemberAsync(room, "camera", before);
+
+        // A forged call, as the database's operator (or a device without the room secret) could
+        // write: its offer does not open, so it must not hold the camera's resources for good.
+        var path = $"rooms/{room.Id}/calls/{cameraUid}/stranger-abcdefghij";
+        await relay.AdminWriteAsync(path, """{"created":{".sv":"timestamp"},"v":{"0":"1.AAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"}}""");
+        Assert.Equal(JsonValueKind.Object, (await relay.AdminReadAsync(path)).ValueKind);
+        await Eventually.WaitAsync(
+            () => relay.AdminReadAsync(path),
+            call => call.ValueKind == JsonValueKind.Null,
+            TimeSpan.FromSeconds(40),
+            call => Task.FromResult($"the camera did not end the forged call: {call}"));
+
+        // The camera still serves a real viewer.
+        await using var viewer = await browser.WatchFromLinkAsync(room.ViewerInvitation, "viewer");
     }
 }

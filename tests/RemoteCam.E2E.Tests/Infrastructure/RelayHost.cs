@@ -76,6 +76,14 @@ internal sealed class RelayHost : IAsyncDisposable
         return document.RootElement.Clone();
     }
 
+    /// <summary>Writes a location with the admin key (bypassing the rules), as the database's operator could.</summary>
+    public async Task AdminWriteAsync(string path, string json)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await _admin.PutAsync(new Uri(Url, path.Trim('/') + ".json"), content);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Every journal segment and snapshot the relay has written, with its bytes.</summary>
     public IReadOnlyList<(string Path, byte[] Bytes)> StoredFiles() =>
         [.. Directory.EnumerateFiles(DataDirectory, "*", SearchOption.AllDirectories)

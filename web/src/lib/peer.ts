@@ -341,6 +341,7 @@ export interface InboxEvents {
 
 const STALE_UNANSWERED_MS = 2 * 60 * 1000;
 const FAILED_CLEANUP_MS = 30000;
+const NO_OFFER_MS = 20000;
 
 /** The camera's side: answers every call in its inbox with the camera's media. */
 export class CameraInbox {
@@ -445,10 +446,16 @@ export class CameraInbox {
 /** One viewer's call, camera side. */
 export class CameraCall extends PeerCall {
   private failedTimer: number | undefined;
+  private noOfferTimer: number | undefined;
 
   constructor(ctx: PeerContext, readonly callId: string, private media: MediaStream, pc?: RTCPeerConnection) {
     super(ctx, false, pc);
     this.channel = new Channel(ctx.db, ctx.key, { roomId: ctx.roomId, cameraUid: ctx.uid, callId }, 'c', (m) => this.receive(m));
+    // A call whose offer never opens (tampered, or sealed with an old room secret) would hold a
+    // peer connection in state "new" for good: end it.
+    this.noOfferTimer = window.setTimeout(() => {
+      if (!this.pc.remoteDescription) this.hangUp('No offer that this camera can open arrived.');
+    }, NO_OFFER_MS);
   }
 
   /** The viewer's uid (the call id's prefix). */
@@ -513,12 +520,13 @@ export class CameraCall extends PeerCall {
 
   hangUp(reason = 'Hung up.'): void {
     if (this.over) return;
-    this.ctx.db.remove('rooms/' + this.ctx.roomId + '/calls/' + this.ctx.uid + '/' + this.callId).catch(() => undefined);
+    this.ctx.db.remove(this.channel.path).catch(() => undefined);
     this.close(reason);
   }
 
   close(reason: string): void {
     clearTimeout(this.failedTimer);
+    clearTimeout(this.noOfferTimer);
     this.finish(reason);
   }
 }
