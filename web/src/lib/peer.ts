@@ -34,7 +34,7 @@ const RESTART_AFTER_DISCONNECTED_MS = 5000;
  * retransmission): the SDP, and so each call's traffic through the database, shrinks by half,
  * and the answer mirrors it. Browsers without setCodecPreferences offer their full list.
  */
-function preferCodecs(t: RTCRtpTransceiver, kind: 'video' | 'audio'): void {
+export function preferCodecs(t: RTCRtpTransceiver, kind: 'video' | 'audio'): void {
   const caps = typeof RTCRtpReceiver.getCapabilities === 'function' ? RTCRtpReceiver.getCapabilities(kind) : null;
   if (!caps || typeof t.setCodecPreferences !== 'function') return;
   const keep = caps.codecs.filter((c) => {

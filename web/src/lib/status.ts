@@ -57,6 +57,16 @@ export function showError(message: string | null): void {
   render();
 }
 
+/** A failure the page cannot get past: in the status line and, in full, in the page's #problem box. */
+export function fail(message: string): void {
+  const problem = document.getElementById('problem');
+  if (problem) {
+    problem.textContent = message;
+    problem.hidden = false;
+  }
+  showError(message);
+}
+
 export function showRevoked(message: string): void {
   revoked = message;
   render();

@@ -9,7 +9,7 @@ import { CameraCall, CameraInbox } from '../lib/peer';
 import { DbError, Json } from '../lib/rtdb';
 import { sealKey } from '../lib/seal';
 import { Session, SessionError, accessEndedReason, dbFailure, pickRoom, startSession } from '../lib/session';
-import { setNet, setOffline, setOnlineText, showError, showRevoked } from '../lib/status';
+import { fail, setNet, setOffline, setOnlineText, showError, showRevoked } from '../lib/status';
 import { WakeKeeper, WakeState } from '../lib/wake';
 
 const preview = document.getElementById('preview') as HTMLVideoElement;
@@ -39,11 +39,6 @@ let facing: 'environment' | 'user' = 'environment';
 let heartbeat: number | undefined;
 let ended = false;
 
-function fail(message: string): void {
-  problem.textContent = message;
-  problem.hidden = false;
-  showError(message);
-}
 
 /** Camera errors in words. */
 function mediaError(e: unknown): string {

@@ -7,7 +7,7 @@ import { Json, JsonObject, isObject } from '../lib/rtdb';
 import { loadScanner } from '../lib/scanner';
 import { sealKey } from '../lib/seal';
 import { Session, accessEndedReason, dbFailure, pickRoom, startSession } from '../lib/session';
-import { setNet, setOffline, setOnlineText, showError, showRevoked } from '../lib/status';
+import { fail, setNet, setOffline, setOnlineText, showRevoked } from '../lib/status';
 
 const grid = document.getElementById('cameras')!;
 const empty = document.getElementById('empty')!;
@@ -44,11 +44,6 @@ let session: Session | null = null;
 let inv: Invitation | null = null;
 let ended = false;
 
-function fail(message: string): void {
-  problem.textContent = message;
-  problem.hidden = false;
-  showError(message);
-}
 
 function ago(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
