@@ -21,6 +21,9 @@ internal sealed record TtffSample(double Answer, double Connected, double Frame)
 /// <summary>One contender's calls.</summary>
 internal sealed record TtffSeries(string Name, IReadOnlyList<TtffSample> Samples, string Note)
 {
+    /// <summary>Per call: when each step of <see cref="TtffBenchmark.Steps"/> first happened, in ms after watch.</summary>
+    public List<Dictionary<string, double>> StepTimes { get; } = [];
+
     public IReadOnlyList<double> Ms { get; } = [.. Samples.Select(s => s.Frame)];
 }
 
@@ -133,6 +136,7 @@ internal static class TtffBenchmark
         await viewer.EvaluateAsync("() => window.floor.ready()");
 
         List<TtffSample> times = [];
+        List<Dictionary<string, double>> steps = [];
         for (int i = 0; i <= calls; i++)
         {
             await viewer.EvaluateAsync("() => window.floor.call()");
@@ -140,6 +144,7 @@ internal static class TtffBenchmark
             if (i > 0)
             {
                 times.Add(ms);
+                steps.Add(await StepTimesAsync(viewer, camera, "bench:watch"));
             }
 
             if (trace && i == calls)
@@ -152,7 +157,7 @@ internal static class TtffBenchmark
             await Task.Delay(s_pause);
         }
 
-        return new TtffSeries("floor", times, "two pages, SDP and candidates carried by the bench (no server)");
+        return WithSteps(new TtffSeries("floor", times, "two pages, SDP and candidates carried by the bench (no server)"), steps);
     }
 
     // ---- PeerJS ------------------------------------------------------------------------------------------------
@@ -199,6 +204,7 @@ internal static class TtffBenchmark
             await viewer.EvaluateAsync("() => window.pj.ready()");
 
             List<TtffSample> times = [];
+            List<Dictionary<string, double>> steps = [];
             for (int i = 0; i <= calls; i++)
             {
                 await viewer.EvaluateAsync("() => window.pj.call()");
@@ -206,6 +212,7 @@ internal static class TtffBenchmark
                 if (i > 0)
                 {
                     times.Add(ms);
+                    steps.Add(await StepTimesAsync(viewer, camera, "bench:watch"));
                 }
 
                 if (trace && i == calls)
@@ -217,7 +224,7 @@ internal static class TtffBenchmark
                 await Task.Delay(s_pause);
             }
 
-            return new TtffSeries("peerjs", times, "peerjs 1.5.5 client, peer 1.0.2 server (node, WebSocket), its defaults but iceServers []");
+            return WithSteps(new TtffSeries("peerjs", times, "peerjs 1.5.5 client, peer 1.0.2 server (node, WebSocket), its defaults but iceServers []"), steps);
         }
         finally
         {
@@ -236,6 +243,7 @@ internal static class TtffBenchmark
         string data = Directory.CreateTempSubdirectory("remotecam-ttff-").FullName;
         string roomId;
         List<TtffSample> times = [];
+        List<Dictionary<string, double>> steps = [];
         int retries = 0;
         try
         {
@@ -280,6 +288,7 @@ internal static class TtffBenchmark
                     if (i > 0)
                     {
                         times.Add(ms);
+                        steps.Add(await StepTimesAsync(viewer, camera, "remotecam:watch"));
                     }
 
                     await Task.Delay(s_pause);
@@ -293,7 +302,7 @@ internal static class TtffBenchmark
             CallTraffic traffic = ReadCallTraffic(Path.Combine(data, "remotecam"), roomId);
             string note = "relay in process (journal on, database.rules.json), the relay's own pages (camera, viewer), calls in the loaded viewer page"
                 + (retries > 0 ? $"; {retries} calls needed a retry" : "");
-            return (new TtffSeries("remotecam", times, note), traffic);
+            return (WithSteps(new TtffSeries("remotecam", times, note), steps), traffic);
         }
         finally
         {
@@ -381,8 +390,59 @@ internal static class TtffBenchmark
 
     // ---- shared ------------------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// The steps of a call whose medians are printed per contender (the first such event after watch): where the
+    /// time goes, robustly (the trace shows one call only). "sent" is the viewer's first fetch (RemoteCam's offer
+    /// write); "offer in" the camera's first stream event carrying data (RemoteCam only).
+    /// </summary>
+    internal static readonly string[] Steps =
+    [
+        "viewer: local offer", "viewer: local candidate", "viewer: fetch", "camera: stream patch", "camera: applying remote offer",
+        "camera: remote offer", "camera: creating answer", "camera: created answer", "camera: local answer", "camera: fetch", "camera: local candidate", "camera: ice checking", "viewer: stream put",
+        "viewer: applying remote answer", "viewer: remote answer", "viewer: ice checking", "viewer: connection connected", "camera: connection connected",
+        "viewer: first frame",
+    ];
+
+    private static TtffSeries WithSteps(TtffSeries series, List<Dictionary<string, double>> steps)
+    {
+        series.StepTimes.AddRange(steps);
+        return series;
+    }
+
+    /// <summary>The first occurrence after watch of each of <see cref="Steps"/> in this call (both pages).</summary>
+    private static async Task<Dictionary<string, double>> StepTimesAsync(IPage viewer, IPage camera, string mark)
+    {
+        List<(double T, string Line)> lines = await EventsAsync(viewer, camera, mark);
+        Dictionary<string, double> first = [];
+        foreach ((double t, string line) in lines.Where(l => l.T >= 0).OrderBy(l => l.T))
+        {
+            // "viewer: stream put" counts only once the call is under way (its first put is the empty call).
+            foreach (string step in Steps)
+            {
+                if (line.StartsWith(step, StringComparison.Ordinal) && !first.ContainsKey(step)
+                    && !(step == "viewer: stream put" && !first.ContainsKey("camera: local answer")))
+                {
+                    first[step] = t;
+                }
+            }
+        }
+
+        return first;
+    }
+
     /// <summary>--trace: the last call's events on both pages and their fetches (resource timing), in ms after watch.</summary>
     private static async Task TraceAsync(string name, IPage viewer, IPage camera, string mark)
+    {
+        List<(double T, string Line)> lines = await EventsAsync(viewer, camera, mark);
+        Console.Out.WriteLine($"trace {name} (last call, ms after watch):");
+        foreach ((double t, string line) in lines.Where(l => l.T >= -5).OrderBy(l => l.T))
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t,8:F1}  {line}"));
+        }
+    }
+
+    /// <summary>Both pages' hook events and fetches (resource timing), in ms after the viewer's last watch mark.</summary>
+    private static async Task<List<(double T, string Line)>> EventsAsync(IPage viewer, IPage camera, string mark)
     {
         double watch = await viewer.EvaluateAsync<double>(
             "m => { const e = performance.getEntriesByName(m); return performance.timeOrigin + e[e.length - 1].startTime; }", mark);
@@ -391,11 +451,7 @@ internal static class TtffBenchmark
         {
             foreach (JsonNode? e in JsonNode.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.__benchEvents || [])"))!.AsArray())
             {
-                double t = e![1]!.GetValue<double>() - watch;
-                if (t >= -5)
-                {
-                    lines.Add((t, $"{who}: {e[0]!.GetValue<string>()}"));
-                }
+                lines.Add((e![1]!.GetValue<double>() - watch, $"{who}: {e[0]!.GetValue<string>()}"));
             }
 
             const string Fetches = "() => JSON.stringify(performance.getEntriesByType('resource').filter(r => r.initiatorType === 'fetch')"
@@ -403,18 +459,11 @@ internal static class TtffBenchmark
             foreach (JsonNode? r in JsonNode.Parse(await page.EvaluateAsync<string>(Fetches))!.AsArray())
             {
                 double t = r![1]!.GetValue<double>() - watch;
-                if (t >= -5)
-                {
-                    lines.Add((t, string.Create(CultureInfo.InvariantCulture, $"{who}: fetch …{r[0]!.GetValue<string>()} (answered after {r[2]!.GetValue<double>():F1} ms, at {t + r[2]!.GetValue<double>():F1})")));
-                }
+                lines.Add((t, string.Create(CultureInfo.InvariantCulture, $"{who}: fetch …{r[0]!.GetValue<string>()} (answered after {r[2]!.GetValue<double>():F1} ms, at {t + r[2]!.GetValue<double>():F1})")));
             }
         }
 
-        Console.Out.WriteLine($"trace {name} (last call, ms after watch):");
-        foreach ((double t, string line) in lines.OrderBy(l => l.T))
-        {
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t,8:F1}  {line}"));
-        }
+        return lines;
     }
 
     private static async Task<IBrowserContext> NewContextAsync(IBrowser browser, string hook)
@@ -506,6 +555,23 @@ internal static class TtffBenchmark
             }
         }
 
+        b.AppendLine();
+        b.AppendLine("where the time goes (median ms after watch of each step's first occurrence; - = not seen)");
+        string[] names = [.. new[] { "floor", "peerjs", "remotecam" }.Where(n => series.ContainsKey(n))];
+        b.AppendLine(string.Create(c, $"{"step",-32}") + string.Concat(names.Select(n => string.Create(c, $"{n,11}"))));
+        foreach (string step in Steps)
+        {
+            b.Append(string.Create(c, $"{step,-32}"));
+            foreach (string n in names)
+            {
+                List<double> at = [.. series[n].StepTimes.Where(d => d.ContainsKey(step)).Select(d => d[step])];
+                b.Append(at.Count * 2 >= series[n].StepTimes.Count && at.Count > 0 ? string.Create(c, $"{Percentile(at, 50),11:F1}") : $"{"-",11}");
+            }
+
+            b.AppendLine();
+        }
+
+        b.AppendLine();
         double? Median(string name) => series.TryGetValue(name, out TtffSeries? s) && s.Ms.Count > 0 ? Percentile(s.Ms, 50) : null;
         double? floor = Median("floor"), peer = Median("peerjs"), rc = Median("remotecam");
         if (rc is not null && floor is not null)

@@ -12,6 +12,9 @@ export const ICE_SERVERS: RTCIceServer[] = [];
 /** The pages' own codec preferences, so the floor and RemoteCam offer exactly the same codecs. */
 export { preferCodecs } from '../../web/src/lib/peer';
 
+/** The camera page's way of applying an offer (with its start bitrate), so the floor's camera sends like it. */
+export { applyOffer } from '../../web/src/lib/peer';
+
 /** Clears the previous call's marks and first frame, then marks the moment of watching. */
 export function markWatch(): void {
   performance.clearMarks('bench:watch');

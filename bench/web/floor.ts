@@ -1,9 +1,9 @@
 // floor.html#camera and floor.html#viewer: the ttff floor. The same capture, codec preferences
-// (preferCodecs), bundle policy (max-bundle) and transceivers (video + audio, recvonly on the
+// (preferCodecs), start bitrate (applyOffer), bundle policy (max-bundle) and transceivers (video + audio, recvonly on the
 // viewer; the camera sends video and leaves audio inactive) as RemoteCam's pages, but no
 // signaling server: the bench carries the offer, the answer and every candidate between the two
 // pages with Playwright (window.benchSignal is a binding the bench exposes).
-import { CAMERA_CONSTRAINTS, ICE_SERVERS, markWatch, preferCodecs, videoElement } from './common';
+import { CAMERA_CONSTRAINTS, ICE_SERVERS, applyOffer, markWatch, preferCodecs, videoElement } from './common';
 
 interface Signal {
   offer?: string;
@@ -77,7 +77,7 @@ window.floor = {
   // Camera: answer with the camera's video, as CameraCall does.
   async answer(offer: string) {
     const c = newConnection();
-    await c.setRemoteDescription({ type: 'offer', sdp: offer });
+    await applyOffer(c, offer);
     for (const t of c.getTransceivers()) {
       const kind = t.receiver.track ? t.receiver.track.kind : '';
       const track = camera!.getTracks().filter((x) => x.kind === kind)[0] || null;

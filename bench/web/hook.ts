@@ -28,7 +28,7 @@ interface BenchWindow {
     video.requestVideoFrameCallback((_now, meta) => {
       if (mine === generation && w.__benchFirstFrame === undefined) {
         w.__benchFirstFrame = meta.presentationTime;
-        events.push(['first frame', performance.timeOrigin + meta.presentationTime]);
+        events.push(['first frame ' + meta.width + 'x' + meta.height, performance.timeOrigin + meta.presentationTime]);
       }
     });
   };
@@ -49,11 +49,43 @@ interface BenchWindow {
   } as typeof RTCPeerConnection.prototype.addIceCandidate;
   const srd = RTCPeerConnection.prototype.setRemoteDescription as (this: RTCPeerConnection, d: RTCSessionDescriptionInit) => Promise<void>;
   RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection, d: RTCSessionDescriptionInit) {
+    note('applying remote ' + (d ? d.type : '?'));
     return srd.call(this, d).then(() => {
       note('remote ' + (d ? d.type : '?'));
       if (d && d.type === 'answer' && w.__benchAnswer === undefined) w.__benchAnswer = performance.now();
     });
   } as typeof RTCPeerConnection.prototype.setRemoteDescription;
+  const ca = RTCPeerConnection.prototype.createAnswer as (this: RTCPeerConnection, o?: RTCAnswerOptions) => Promise<RTCSessionDescriptionInit>;
+  RTCPeerConnection.prototype.createAnswer = function (this: RTCPeerConnection, o?: RTCAnswerOptions) {
+    note('creating answer');
+    return ca.call(this, o).then((a) => {
+      note('created answer');
+      return a;
+    });
+  } as typeof RTCPeerConnection.prototype.createAnswer;
+  // For --trace: the first video frames through the RTP stack (encoded/sent on the camera,
+  // received/decoded on the viewer) and packets, polled with getStats for 600 ms after connecting.
+  const watchRtp = (pc: RTCPeerConnection): void => {
+    const t0 = performance.now();
+    let last = '';
+    const poll = (): void => {
+      if (performance.now() - t0 > 600 || pc.connectionState !== 'connected') return;
+      pc.getStats().then((report) => {
+        report.forEach((r: { [k: string]: unknown }) => {
+          if (r.kind !== 'video' || (r.type !== 'outbound-rtp' && r.type !== 'inbound-rtp')) return;
+          const line = r.type === 'outbound-rtp'
+            ? 'rtp out: encoded ' + r.framesEncoded + ' sent ' + r.framesSent + ' packets ' + r.packetsSent + ' ' + r.frameWidth + 'x' + r.frameHeight + ' target ' + r.targetBitrate + ' limit ' + r.qualityLimitationReason
+            : 'rtp in: received ' + r.framesReceived + ' decoded ' + r.framesDecoded + ' packets ' + r.packetsReceived + ' ' + r.frameWidth + 'x' + r.frameHeight;
+          if (line !== last) {
+            last = line;
+            note(line);
+          }
+        });
+        window.setTimeout(poll, 5);
+      }, () => undefined);
+    };
+    poll();
+  };
   const Original = RTCPeerConnection;
   const Patched = function (this: unknown, config?: RTCConfiguration) {
     const pc = new Original(config);
@@ -61,6 +93,7 @@ interface BenchWindow {
     pc.addEventListener('iceconnectionstatechange', () => note('ice ' + pc.iceConnectionState));
     pc.addEventListener('connectionstatechange', () => {
       note('connection ' + pc.connectionState);
+      if (pc.connectionState === 'connected') watchRtp(pc);
       if (pc.connectionState === 'connected' && w.__benchConnected === undefined) w.__benchConnected = performance.now();
     });
     return pc;

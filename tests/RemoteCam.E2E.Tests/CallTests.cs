@@ -116,6 +116,48 @@ public sealed partial class CallTests(BrowserFixture browser) : IClassFixture<Br
         await camera.ExpectViewersAsync(1);
     }
 
+    [Fact]
+    public async Task A_viewers_first_picture_already_has_the_cameras_full_size()
+    {
+        await using var relay = await RelayHost.StartAsync();
+        using var owner = await Owner.ForRelayAsync(relay);
+        var room = await owner.CreateRoomAsync("Home");
+        await using var camera = await browser.StartCameraAsync(room);
+        var captured = await camera.Page.EvaluateAsync<int[]>(
+            "s => { const v = document.querySelector(s); return [v.videoWidth, v.videoHeight]; }", Device.CameraPreview);
+        Assert.True(captured[0] >= 640, $"the fake camera captures {captured[0]}x{captured[1]}: too small to tell a shrunken first picture apart");
+
+        // The size of the first frame the viewer decodes, noted before the page's own scripts run.
+        await using var viewer = await browser.NewDeviceAsync("viewer");
+        await viewer.Context.AddInitScriptAsync(FirstFrameSizeScript);
+        await viewer.GotoAsync(room.ViewerInvitation);
+        await viewer.ExpectFramesGrowAsync(Device.ViewerVideo);
+        var first = await viewer.Page.EvaluateAsync<int[]?>("() => window.__firstFrameSize || null");
+
+        // A camera that starts at the browser's default 300 kbit/s drops its first frames and shrinks them
+        // (to 320x180 for a 720p camera) before it sends anything; the start bitrate avoids both.
+        Assert.NotNull(first);
+        Assert.True(
+            first.SequenceEqual(captured),
+            $"the first picture was {first[0]}x{first[1]}, the camera captures {captured[0]}x{captured[1]}.\n{await viewer.DiagnosticsAsync()}");
+    }
+
+    private const string FirstFrameSizeScript = """
+        (() => {
+          const d = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+          Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+            configurable: true,
+            get() { return d.get.call(this); },
+            set(v) {
+              d.set.call(this, v);
+              if (v && this instanceof HTMLVideoElement) {
+                this.requestVideoFrameCallback((now, meta) => { window.__firstFrameSize = window.__firstFrameSize || [meta.width, meta.height]; });
+              }
+            },
+          });
+        })();
+        """;
+
     private static async Task<string> SingleCodeAsync(Device viewer)
     {
         var codes = await Eventually.WaitAsync(

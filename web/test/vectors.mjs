@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const web = dirname(dirname(fileURLToPath(import.meta.url)));
 const out = await build({
   stdin: {
-    contents: `export * from './lib/pairing'; export * from './lib/seal'; export * from './lib/verify'; export * from './lib/b64';`,
+    contents: `export * from './lib/pairing'; export * from './lib/seal'; export * from './lib/verify'; export * from './lib/b64'; export * from './lib/sdp';`,
     resolveDir: join(web, 'src'),
     loader: 'ts',
   },
@@ -83,6 +83,30 @@ await check('verification code: both sides agree; format "ddd ddd"', async () =>
   assert.match(code, /^\d{3} \d{3}$/);
   assert.equal(await lib.verificationCode(offer.toUpperCase(), answer), code);
   assert.notEqual(await lib.verificationCode(answer, offer), code);
+});
+
+await check('start bitrate: every picture codec of the video sections, nothing else', () => {
+  const offer = [
+    'v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0',
+    'm=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103', 'a=mid:0',
+    'a=rtpmap:96 VP8/90000', 'a=rtcp-fb:96 nack',
+    'a=rtpmap:97 rtx/90000', 'a=fmtp:97 apt=96',
+    'a=rtpmap:102 H264/90000', 'a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+    'a=rtpmap:103 rtx/90000', 'a=fmtp:103 apt=102',
+    'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:1', 'a=rtpmap:111 opus/48000/2', 'a=fmtp:111 minptime=10;useinbandfec=1', '',
+  ].join('\r\n');
+  const out = lib.withStartBitrate(offer, 1000);
+  const lines = out.split('\r\n');
+  // VP8 had no fmtp line: one follows its rtpmap; H.264's gets the parameter appended.
+  assert.equal(lines[lines.indexOf('a=rtpmap:96 VP8/90000') + 1], 'a=fmtp:96 x-google-start-bitrate=1000');
+  assert.ok(lines.includes('a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f;x-google-start-bitrate=1000'));
+  // Retransmission, audio and everything else unchanged; line endings kept; idempotent.
+  assert.ok(lines.includes('a=fmtp:97 apt=96') && lines.includes('a=fmtp:103 apt=102'));
+  assert.ok(lines.includes('a=fmtp:111 minptime=10;useinbandfec=1'));
+  assert.equal(lines.length, offer.split('\r\n').length + 1);
+  assert.ok(out.endsWith('\r\n'));
+  assert.equal(lib.withStartBitrate(out, 1000), out);
+  assert.equal(lib.withStartBitrate('v=0\r\nm=audio 9 X 111\r\na=rtpmap:111 opus/48000/2\r\n', 1000), 'v=0\r\nm=audio 9 X 111\r\na=rtpmap:111 opus/48000/2\r\n');
 });
 
 if (failed) {

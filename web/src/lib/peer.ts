@@ -5,6 +5,7 @@ import { randomId } from './b64';
 import { Bus } from './bus';
 import { CandidateBatcher, Channel, Message } from './channel';
 import { Db, Json, Stream, isObject } from './rtdb';
+import { withStartBitrate } from './sdp';
 import { verificationCode } from './verify';
 
 export type CallState = 'calling' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
@@ -51,6 +52,22 @@ export function preferCodecs(t: RTCRtpTransceiver, kind: 'video' | 'audio'): voi
     // Keep the browser's defaults.
   }
 }
+/**
+ * The camera's start bitrate (kbit/s): enough for its first 720p frame (see withStartBitrate).
+ * Congestion control lowers it within a second on slower paths.
+ */
+export const START_BITRATE_KBPS = 1000;
+
+/** Applies a viewer's offer on the camera, asking the browser to start sending at START_BITRATE_KBPS. */
+export async function applyOffer(pc: RTCPeerConnection, sdp: string): Promise<void> {
+  try {
+    await pc.setRemoteDescription({ type: 'offer', sdp: withStartBitrate(sdp, START_BITRATE_KBPS) });
+  } catch (e) {
+    // A browser that refuses the edited description gets the offer exactly as sent.
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+  }
+}
+
 const ANSWER_TIMEOUT_MS = 20000;
 // How long an offer may wait for its first local candidates (they usually come within a few ms).
 const FIRST_CANDIDATE_WAIT_MS = 50;
@@ -484,7 +501,7 @@ export class CameraCall extends PeerCall {
   private async receive(m: Message): Promise<void> {
     if (this.over) return;
     if (m.t === 'offer') {
-      await this.pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
+      await applyOffer(this.pc, m.sdp);
       this.attachTracks();
       const answer = await this.pc.createAnswer();
       this.batcher.reset();
