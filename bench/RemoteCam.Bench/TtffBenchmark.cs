@@ -109,8 +109,8 @@ internal static class TtffBenchmark
 
     private static async Task<TtffSeries> FloorAsync(IBrowser browser, StaticSite site, string hook, int calls, bool trace)
     {
-        await using IBrowserContext cameraContext = await NewContextAsync(browser, hook);
-        await using IBrowserContext viewerContext = await NewContextAsync(browser, hook);
+        await using IBrowserContext cameraContext = await NewContextAsync(browser, hook, trace);
+        await using IBrowserContext viewerContext = await NewContextAsync(browser, hook, trace);
         IPage camera = await cameraContext.NewPageAsync();
         IPage viewer = await viewerContext.NewPageAsync();
         // The bench is the signaling: offer → camera → answer back, candidates both ways, through EvaluateAsync.
@@ -193,8 +193,8 @@ internal static class TtffBenchmark
             _ = node.StandardOutput.ReadToEndAsync();
             _ = node.StandardError.ReadToEndAsync();
 
-            await using IBrowserContext cameraContext = await NewContextAsync(browser, hook);
-            await using IBrowserContext viewerContext = await NewContextAsync(browser, hook);
+            await using IBrowserContext cameraContext = await NewContextAsync(browser, hook, trace);
+            await using IBrowserContext viewerContext = await NewContextAsync(browser, hook, trace);
             IPage camera = await cameraContext.NewPageAsync();
             IPage viewer = await viewerContext.NewPageAsync();
             string cameraId = "cam" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
@@ -253,8 +253,8 @@ internal static class TtffBenchmark
             {
                 (roomId, string cameraInvite, string viewerInvite) = await CreateRoomAsync(relay, relay.Url);
 
-                await using IBrowserContext cameraContext = await NewContextAsync(browser, hook);
-                await using IBrowserContext viewerContext = await NewContextAsync(browser, hook);
+                await using IBrowserContext cameraContext = await NewContextAsync(browser, hook, trace);
+                await using IBrowserContext viewerContext = await NewContextAsync(browser, hook, trace);
                 IPage camera = await cameraContext.NewPageAsync();
                 IPage viewer = await viewerContext.NewPageAsync();
                 await camera.GotoAsync(cameraInvite);
@@ -466,9 +466,14 @@ internal static class TtffBenchmark
         return lines;
     }
 
-    private static async Task<IBrowserContext> NewContextAsync(IBrowser browser, string hook)
+    private static async Task<IBrowserContext> NewContextAsync(IBrowser browser, string hook, bool trace)
     {
         IBrowserContext context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 720 } });
+        if (trace)
+        {
+            await context.AddInitScriptAsync("window.__benchTrace = true;");
+        }
+
         await context.AddInitScriptAsync(scriptPath: hook);
         return context;
     }

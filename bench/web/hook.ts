@@ -63,8 +63,9 @@ interface BenchWindow {
       return a;
     });
   } as typeof RTCPeerConnection.prototype.createAnswer;
-  // For --trace: the first video frames through the RTP stack (encoded/sent on the camera,
-  // received/decoded on the viewer) and packets, polled with getStats for 600 ms after connecting.
+  // With --trace only (getStats every 5 ms is not free): the first video frames through the RTP
+  // stack (encoded/sent on the camera, received/decoded on the viewer), polled for 600 ms after
+  // connecting.
   const watchRtp = (pc: RTCPeerConnection): void => {
     const t0 = performance.now();
     let last = '';
@@ -93,7 +94,7 @@ interface BenchWindow {
     pc.addEventListener('iceconnectionstatechange', () => note('ice ' + pc.iceConnectionState));
     pc.addEventListener('connectionstatechange', () => {
       note('connection ' + pc.connectionState);
-      if (pc.connectionState === 'connected') watchRtp(pc);
+      if (pc.connectionState === 'connected' && (window as unknown as { __benchTrace?: boolean }).__benchTrace) watchRtp(pc);
       if (pc.connectionState === 'connected' && w.__benchConnected === undefined) w.__benchConnected = performance.now();
     });
     return pc;

@@ -189,14 +189,18 @@ abstract class PeerCall {
     }
   }
 
+  /**
+   * Adds a batch at once: the browser applies them in order (its operations chain), and the ICE
+   * checks do not wait for a round trip to this page per candidate.
+   */
   protected async addCandidates(m: { c: RTCIceCandidateInit[] }): Promise<void> {
-    for (const c of m.c || []) {
-      try {
-        await this.pc.addIceCandidate(c);
-      } catch (e) {
-        // A candidate of an earlier ICE generation: harmless.
-      }
-    }
+    await Promise.all(
+      (m.c || []).map((c) =>
+        this.pc.addIceCandidate(c).catch(() => {
+          // A candidate of an earlier ICE generation: harmless.
+        }),
+      ),
+    );
   }
 
   /** Ends locally: closes the connection and tells listeners why. */
