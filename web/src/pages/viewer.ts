@@ -10,6 +10,7 @@ import { Session, accessEndedReason, dbFailure, pickRoom, startSession } from '.
 import { fail, setNet, setOffline, setOnlineText, showRevoked } from '../lib/status';
 
 const grid = document.getElementById('cameras')!;
+const gridHint = document.getElementById('grid-hint')!;
 const empty = document.getElementById('empty')!;
 const problem = document.getElementById('problem')!;
 const roomPick = document.getElementById('room-pick')!;
@@ -133,6 +134,7 @@ function camerasChanged(value: Json, path: string): void {
     }
   }
   empty.hidden = Object.keys(tiles).length > 0;
+  gridHint.hidden = !empty.hidden;
   const online = Object.keys(tiles).filter((u) => isOnline(tiles[u])).length;
   setOnlineText('Connected: ' + online + ' of ' + Object.keys(tiles).length + ' camera' + (Object.keys(tiles).length === 1 ? '' : 's') + ' online.');
 }
