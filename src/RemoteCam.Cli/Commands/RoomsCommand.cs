@@ -11,7 +11,7 @@ using RemoteCam.Firebase;
 namespace RemoteCam.Cli.Commands;
 
 /// <summary>
-/// <c>remotecam rooms create|list|show|invite|revoke|rotate|delete</c>: rooms and their invitations
+/// <c>remotecam rooms create|list|show|invite|revoke|rotate|ice|delete</c>: rooms and their invitations
 /// (docs/pairing.md). One file per subcommand (<c>Rooms*Command.cs</c>); what they share is here.
 /// </summary>
 internal static class RoomsCommand
@@ -19,7 +19,7 @@ internal static class RoomsCommand
     public const string KeyWarning = "An invitation (its URL or QR code) is a key to the room: show it only to devices you own.";
 
     public static Command Create(CliConsole console, GlobalOptions global) =>
-        new("rooms", "Create rooms, invite cameras and viewers, revoke devices, rotate invitations.")
+        new("rooms", "Create rooms, invite cameras and viewers, revoke devices, rotate invitations, set STUN/TURN servers.")
         {
             RoomsCreateCommand.Create(console, global),
             RoomsListCommand.Create(console, global),
@@ -27,6 +27,7 @@ internal static class RoomsCommand
             RoomsInviteCommand.Create(console, global),
             RoomsRevokeCommand.Create(console, global),
             RoomsRotateCommand.Create(console, global),
+            RoomsIceCommand.Create(console, global),
             RoomsDeleteCommand.Create(console, global),
         };
 

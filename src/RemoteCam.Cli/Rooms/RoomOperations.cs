@@ -42,7 +42,7 @@ internal static class RoomOperations
 
     /// <summary>
     /// New secrets for a room: saved locally as pending, then their proofs written (with
-    /// <c>meta/rotated</c>), then promoted to current. A rotation interrupted anywhere is finished
+    /// <c>meta/rotated</c>, and the room's ICE servers sealed again with the new viewer secret), then promoted to current. A rotation interrupted anywhere is finished
     /// by the next call, with the same pending secrets; <c>Resumed</c> says so.
     /// </summary>
     public static async Task<(RoomSecrets Secrets, bool Resumed)> RotateAsync(
@@ -58,6 +58,20 @@ internal static class RoomOperations
 
         var update = Proofs(id, next);
         update[$"rooms/{id}/meta/rotated"] = ServerTimestamp();
+        // Values sealed with the old viewer secret are sealed again with the new one, in the same update.
+        var ice = await database.GetAsync($"rooms/{id}/meta/{RoomIce.SealName}", null, cancellationToken);
+        if (ice.ValueKind == JsonValueKind.String)
+        {
+            var plaintext = new[] { stored.Current, next }
+                .OfType<RoomSecrets>()
+                .Select(s => RoomSeal.Open(s.SecretBytes(Pairing.Viewer), id, RoomIce.SealName, ice.GetString()!))
+                .FirstOrDefault(p => p is not null);
+            // One that opens with neither secret cannot be used by any page: it goes.
+            update[$"rooms/{id}/meta/{RoomIce.SealName}"] = plaintext is null
+                ? null
+                : RoomSeal.Seal(next.SecretBytes(Pairing.Viewer), id, RoomIce.SealName, plaintext);
+        }
+
         await database.UpdateAsync("", update, cancellationToken);
         new RoomSecretsFile { Current = next }.Save(file);
         return (next, resumed);
