@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const web = dirname(dirname(fileURLToPath(import.meta.url)));
 const out = await build({
   stdin: {
-    contents: `export * from './lib/pairing'; export * from './lib/seal'; export * from './lib/verify'; export * from './lib/b64'; export * from './lib/sdp';`,
+    contents: `export * from './lib/pairing'; export * from './lib/seal'; export * from './lib/verify'; export * from './lib/b64'; export * from './lib/sdp'; export { iceFrom } from './lib/ice';`,
     resolveDir: join(web, 'src'),
     loader: 'ts',
   },
@@ -107,6 +107,28 @@ await check('start bitrate: every picture codec of the video sections, nothing e
   assert.ok(out.endsWith('\r\n'));
   assert.equal(lib.withStartBitrate(out, 1000), out);
   assert.equal(lib.withStartBitrate('v=0\r\nm=audio 9 X 111\r\na=rtpmap:111 opus/48000/2\r\n', 1000), 'v=0\r\nm=audio 9 X 111\r\na=rtpmap:111 opus/48000/2\r\n');
+});
+
+await check('room ICE servers: sealed for meta/ice of this room only; relayOnly needs TURN; bad values ignored', async () => {
+  const base = [{ urls: 'stun:base.example' }];
+  const turn = { urls: ['turn:t.example:3478?transport=udp'], username: 'u', credential: 'p' };
+  const value = await lib.sealMeta(key, room, 'ice', JSON.stringify({ v: 1, iceServers: [turn], relayOnly: true }));
+  assert.deepEqual(await lib.iceFrom(value, key, room, base), { iceServers: [base[0], turn], policy: 'relay' });
+  assert.deepEqual(await lib.iceFrom(null, key, room, base), { iceServers: base, policy: 'all' });
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    // Another room, another name, a call slot's value, a damaged list, relayOnly without TURN: the backend's servers only.
+    assert.deepEqual(await lib.iceFrom(value, key, 'BAAAAAAAAAAAAAAAAAAA', base), { iceServers: base, policy: 'all' });
+    assert.deepEqual(await lib.iceFrom(await lib.sealMeta(key, room, 'other', JSON.stringify({ iceServers: [turn] })), key, room, base), { iceServers: base, policy: 'all' });
+    assert.deepEqual(await lib.iceFrom(sealed, key, room, base), { iceServers: base, policy: 'all' });
+    assert.deepEqual(await lib.iceFrom(await lib.sealMeta(key, room, 'ice', '{"iceServers":[{"urls":["http://x"]}]}'), key, room, base), { iceServers: base, policy: 'all' });
+    const stunOnly = await lib.sealMeta(key, room, 'ice', JSON.stringify({ iceServers: [{ urls: 'stun:s.example' }], relayOnly: true }));
+    assert.deepEqual(await lib.iceFrom(stunOnly, key, room, base), { iceServers: [base[0], { urls: ['stun:s.example'] }], policy: 'all' });
+  } finally {
+    console.warn = warn;
+  }
+  await assert.rejects(lib.open(key, at, value), /does not open/);
 });
 
 if (failed) {

@@ -4,6 +4,7 @@
 import { randomId } from './b64';
 import { Bus } from './bus';
 import { CandidateBatcher, Channel, Message } from './channel';
+import { IceSettings, sameIce } from './ice';
 import { Db, Json, Stream, isObject } from './rtdb';
 import { withStartBitrate } from './sdp';
 import { verificationCode } from './verify';
@@ -25,7 +26,8 @@ export interface PeerContext {
   key: CryptoKey;
   roomId: string;
   uid: string;
-  iceServers: RTCIceServer[];
+  /** Read for each new peer connection: a change applies to the next call. */
+  ice: IceSettings;
 }
 
 const RESTART_AFTER_DISCONNECTED_MS = 5000;
@@ -73,7 +75,7 @@ const ANSWER_TIMEOUT_MS = 20000;
 const FIRST_CANDIDATE_WAIT_MS = 50;
 
 function newConnection(ctx: PeerContext): RTCPeerConnection {
-  return new RTCPeerConnection({ iceServers: ctx.iceServers, bundlePolicy: 'max-bundle' });
+  return new RTCPeerConnection({ iceServers: ctx.ice.iceServers, iceTransportPolicy: ctx.ice.policy, bundlePolicy: 'max-bundle' });
 }
 
 abstract class PeerCall {
@@ -403,6 +405,15 @@ export class CameraInbox {
     this.spare = null;
     if (this.stream) this.stream.close();
     for (const id of Object.keys(this.calls)) this.calls[id].hangUp('The camera stopped.');
+  }
+
+  /** The room's ICE servers changed: the next call uses them (the spare connection is made again). */
+  setIce(ice: IceSettings): void {
+    if (sameIce(ice, this.ctx.ice)) return;
+    this.ctx.ice = ice;
+    if (this.spare) this.spare.close();
+    this.spare = null;
+    this.prepare();
   }
 
   setMedia(media: MediaStream): void {

@@ -30,13 +30,34 @@ function aad(a: SlotAddress): Bytes {
 }
 
 export async function seal(key: CryptoKey, at: SlotAddress, plaintext: string): Promise<string> {
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad(at) }, key, utf8(plaintext));
-  return '1.' + toB64u(iv) + '.' + toB64u(new Uint8Array(ct));
+  return sealWith(key, aad(at), plaintext);
 }
 
 /** Opens a sealed value; throws SealError when it is malformed, tampered with or addressed elsewhere. */
-export async function open(key: CryptoKey, at: SlotAddress, value: string): Promise<string> {
+export function open(key: CryptoKey, at: SlotAddress, value: string): Promise<string> {
+  return openWith(key, aad(at), value);
+}
+
+/** A value the owner keeps sealed in the room's meta (e.g. "ice"), bound to its room and name. */
+function metaAad(roomId: string, name: string): Bytes {
+  return utf8('remotecam-seal-v1|' + roomId + '|meta|' + name);
+}
+
+export function sealMeta(key: CryptoKey, roomId: string, name: string, plaintext: string): Promise<string> {
+  return sealWith(key, metaAad(roomId, name), plaintext);
+}
+
+export function openMeta(key: CryptoKey, roomId: string, name: string, value: string): Promise<string> {
+  return openWith(key, metaAad(roomId, name), value);
+}
+
+async function sealWith(key: CryptoKey, additionalData: Bytes, plaintext: string): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, utf8(plaintext));
+  return '1.' + toB64u(iv) + '.' + toB64u(new Uint8Array(ct));
+}
+
+async function openWith(key: CryptoKey, additionalData: Bytes, value: string): Promise<string> {
   const parts = value.split('.');
   if (parts.length !== 3 || parts[0] !== '1') throw new SealError('not a sealed message');
   let iv: Bytes, ct: Bytes;
@@ -48,7 +69,7 @@ export async function open(key: CryptoKey, at: SlotAddress, value: string): Prom
   }
   if (iv.length !== 12 || ct.length < 16) throw new SealError('not a sealed message');
   try {
-    const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: aad(at) }, key, ct);
+    const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData }, key, ct);
     return new TextDecoder().decode(pt);
   } catch (e) {
     throw new SealError('message does not open with this room key');

@@ -5,6 +5,7 @@ import { fromB64u } from '../lib/b64';
 import { Battery, currentBattery, watchBattery } from '../lib/battery';
 import { deviceName, setDeviceName } from '../lib/device';
 import { SavedRoom, roomFromHash, viewerInvitationUrl } from '../lib/pairing';
+import { ICE_REFRESH_MS, IceSettings, loadIce } from '../lib/ice';
 import { CameraCall, CameraInbox } from '../lib/peer';
 import { DbError, Json } from '../lib/rtdb';
 import { sealKey } from '../lib/seal';
@@ -224,7 +225,13 @@ async function main(): Promise<void> {
     return; // already explained
   }
   const key = await sealKey(fromB64u(inv.vs), inv.room);
-  inbox = new CameraInbox({ db: session.db, key, roomId: inv.room, uid: session.uid, iceServers: session.cfg.iceServers }, media!, accessEnded);
+  const base = session.cfg.iceServers;
+  const ice = await loadIce(session.db, key, inv.room, base).catch((): IceSettings => ({ iceServers: base, policy: 'all' }));
+  inbox = new CameraInbox({ db: session.db, key, roomId: inv.room, uid: session.uid, ice }, media!, accessEnded);
+  // The owner may change the room's ICE servers at any time: read them again now and then.
+  window.setInterval(() => {
+    if (session && inv && inbox && !ended) loadIce(session.db, key, inv.room, base).then((i) => inbox && inbox.setIce(i), () => undefined);
+  }, ICE_REFRESH_MS);
   inbox.bus.on('viewers', (n) => (viewersEl.textContent = String(n)));
   inbox.bus.on('call', showCall);
   await beat();

@@ -4,6 +4,7 @@ import { fromB64u } from '../lib/b64';
 import { Invitation, InvitationError, invitationFragment, invitationFromText, roomFromHash, savedRooms, saveRoom } from '../lib/pairing';
 import { PeerContext, ViewerCall } from '../lib/peer';
 import { Json, JsonObject, isObject } from '../lib/rtdb';
+import { ICE_REFRESH_MS, iceFrom, loadIce } from '../lib/ice';
 import { loadScanner } from '../lib/scanner';
 import { sealKey } from '../lib/seal';
 import { Session, accessEndedReason, dbFailure, pickRoom, startSession } from '../lib/session';
@@ -232,15 +233,26 @@ async function main(): Promise<void> {
     return;
   }
   const key = await sealKey(fromB64u(inv.vs), inv.room);
-  ctx = { db: session.db, key, roomId: inv.room, uid: session.uid, iceServers: session.cfg.iceServers };
-  session.db.stream('rooms/' + inv.room + '/cameras', { data: camerasChanged, denied: accessEnded });
-  session.db.get('rooms/' + inv.room + '/meta').then((meta) => {
-    if (isObject(meta) && typeof meta.name === 'string' && inv) {
-      saveRoom(inv, meta.name);
-      showRooms(inv.room);
-      document.title = meta.name + ' · RemoteCam';
-    }
-  }, () => undefined);
+  // The room's name and ICE servers (meta/ice) before any call is made.
+  const base = session.cfg.iceServers;
+  let meta: Json = null;
+  try {
+    meta = await session.db.get('rooms/' + inv.room + '/meta');
+  } catch (e) {
+    // Calls still work on the backend's ICE servers; the name shows next time.
+  }
+  const room = inv.room;
+  const peers: PeerContext = (ctx = { db: session.db, key, roomId: room, uid: session.uid, ice: await iceFrom(isObject(meta) ? meta.ice : null, key, room, base) });
+  if (isObject(meta) && typeof meta.name === 'string') {
+    saveRoom(inv, meta.name);
+    showRooms(room);
+    document.title = meta.name + ' · RemoteCam';
+  }
+  // The owner may change them at any time: the next call uses what was read last.
+  window.setInterval(() => {
+    loadIce(peers.db, key, room, base).then((i) => (peers.ice = i), () => undefined);
+  }, ICE_REFRESH_MS);
+  session.db.stream('rooms/' + room + '/cameras', { data: camerasChanged, denied: accessEnded });
   // Presence ages on the viewer's clock: re-check every few seconds.
   window.setInterval(() => {
     for (const uid of Object.keys(tiles)) {
