@@ -53,7 +53,15 @@ internal static class DebianChromium
             + $"or set {Variable} to a chromium executable. See docs/testing.md.");
     }
 
-    /// <summary>Launches it headless with <see cref="Flags"/>.</summary>
-    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
-        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Locate(), Headless = true, Args = Flags });
+    /// <summary>
+    /// Launches it headless with <see cref="Flags"/> and then <paramref name="extraArgs"/> (flags
+    /// that hold for one launch only, e.g. <c>--use-file-for-fake-video-capture=FILE</c>).
+    /// </summary>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright, IEnumerable<string>? extraArgs = null) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Locate(),
+            Headless = true,
+            Args = [.. Flags, .. extraArgs ?? []],
+        });
 }

@@ -24,12 +24,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A new device (browser context with one page) called <paramref name="name"/> in failure messages.</summary>
-    internal async Task<Device> NewDeviceAsync(string name)
-    {
-        var context = await Browser.NewContextAsync();
-        context.SetDefaultTimeout(30_000);
-        return await Device.OpenAsync(name, context);
-    }
+    internal Task<Device> NewDeviceAsync(string name) => Device.NewAsync(name, Browser);
+
+    /// <summary>
+    /// A second chromium whose camera plays <paramref name="y4mFile"/> in a loop instead of the
+    /// test pattern: the file is a launch flag, so it cannot be set for one context of this browser.
+    /// </summary>
+    internal Task<IBrowser> LaunchWithCameraVideoAsync(string y4mFile) =>
+        DebianChromium.LaunchAsync(
+            _playwright ?? throw new InvalidOperationException("Playwright has not started."),
+            ["--use-file-for-fake-video-capture=" + y4mFile]);
 
     public async Task DisposeAsync()
     {

@@ -54,6 +54,14 @@ internal sealed class Device : IAsyncDisposable
 
     public static async Task<Device> OpenAsync(string name, IBrowserContext context) => new(name, context, await context.NewPageAsync());
 
+    /// <summary>A new device in <paramref name="browser"/>: its own browser context with one page.</summary>
+    public static async Task<Device> NewAsync(string name, IBrowser browser)
+    {
+        var context = await browser.NewContextAsync();
+        context.SetDefaultTimeout(30_000);
+        return await OpenAsync(name, context);
+    }
+
     public async Task GotoAsync(string url) => await Page.GotoAsync(url);
 
     /// <summary>Waits until <c>#status</c> has <c>data-state</c> = <paramref name="state"/> and returns its sentence.</summary>
