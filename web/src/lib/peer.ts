@@ -19,6 +19,18 @@ export interface CallEvents {
   media: MediaStream;
   /** Why the call ended, in words. */
   ended: string;
+  /** A STUN/TURN server failed (wrong credentials, unreachable), in words: why a call may not connect. */
+  trouble: string;
+}
+
+/** An `icecandidateerror` in words, or '' for one that is no news (a host candidate's address). */
+export function iceErrorText(url: string, code: number): string {
+  if (!/^(stuns?|turns?):/.test(url)) return '';
+  const server = url.replace(/\?.*$/, '');
+  if (code === 401) return 'the TURN server ' + server + ' refused the username or password';
+  if (code === 701) return server + ' does not answer';
+  if (code >= 300 && code < 700) return server + ' refused (error ' + code + ')';
+  return '';
 }
 
 export interface PeerContext {
@@ -101,6 +113,11 @@ abstract class PeerCall {
       () => this.channel.idle(),
     );
     this.pc.onicecandidate = (ev) => this.batcher.add(ev.candidate);
+    this.pc.addEventListener('icecandidateerror', (ev) => {
+      const e = ev as RTCPeerConnectionIceErrorEvent;
+      const text = iceErrorText(e.url || '', e.errorCode);
+      if (text && this.state !== 'connected') this.bus.emit('trouble', text);
+    });
     this.pc.onconnectionstatechange = () => this.connectionChanged();
     // Browsers without connectionState (older Safari) still report ICE state.
     this.pc.oniceconnectionstatechange = () => {

@@ -156,6 +156,9 @@ function showCall(call: CameraCall): void {
   call.bus.on('state', (s) => {
     state.textContent = s === 'connected' ? 'code ' : s + '…';
   });
+  call.bus.on('trouble', (text) => {
+    if (call.state !== 'connected') state.textContent = call.state + '… (' + text + ')';
+  });
   call.bus.on('code', (code) => {
     let v = li.querySelector('[data-verify]');
     if (!v) {

@@ -162,6 +162,9 @@ function consider(uid: string): void {
     t.call.textContent = s === 'connected' ? 'live · code' : s === 'ended' ? '' : s + '…';
   });
   call.bus.on('code', (code) => (t.verify.textContent = code));
+  call.bus.on('trouble', (text) => {
+    if (call.state !== 'connected') t.call.textContent = call.state + '… (' + text + ')';
+  });
   call.bus.on('ended', (reason) => {
     if (t.current !== call) return;
     t.current = null;
