@@ -153,11 +153,14 @@ function showCall(call: CameraCall): void {
   li.appendChild(label);
   li.appendChild(state);
   callsEl.appendChild(li);
-  call.bus.on('state', (s) => {
-    state.textContent = s === 'connected' ? 'code ' : s + '…';
-  });
+  let trouble = '';
+  const showState = (s: string): void => {
+    state.textContent = s === 'connected' ? 'code ' : s + '…' + (trouble ? ' (' + trouble + ')' : '');
+  };
+  call.bus.on('state', showState);
   call.bus.on('trouble', (text) => {
-    if (call.state !== 'connected') state.textContent = call.state + '… (' + text + ')';
+    trouble = text;
+    showState(call.state);
   });
   call.bus.on('code', (code) => {
     let v = li.querySelector('[data-verify]');

@@ -157,13 +157,19 @@ function consider(uid: string): void {
     if (t.video.srcObject !== m) t.video.srcObject = m;
     t.video.play().catch(() => undefined);
   });
+  // Why a call may not connect (a STUN/TURN server refused or is silent), shown until it does.
+  let trouble = '';
+  const showState = (s: string): void => {
+    t.call.textContent = s === 'connected' ? 'live · code' : s === 'ended' ? '' : s + '…' + (trouble ? ' (' + trouble + ')' : '');
+  };
   call.bus.on('state', (s) => {
     if (s === 'connected') t.failures = 0;
-    t.call.textContent = s === 'connected' ? 'live · code' : s === 'ended' ? '' : s + '…';
+    showState(s);
   });
   call.bus.on('code', (code) => (t.verify.textContent = code));
   call.bus.on('trouble', (text) => {
-    if (call.state !== 'connected') t.call.textContent = call.state + '… (' + text + ')';
+    trouble = text;
+    showState(call.state);
   });
   call.bus.on('ended', (reason) => {
     if (t.current !== call) return;
