@@ -101,6 +101,14 @@ public sealed class TurnTests(BrowserFixture browser) : IClassFixture<BrowserFix
             Device.ConnectTime,
             async text => $"the camera's calls say \"{text}\".\n{await camera.DiagnosticsAsync()}");
         Assert.True(await viewer.FramesAsync(Device.ViewerVideo) <= 0, "video plays although no path exists");
+
+        // The call does not hang in "connecting" for good: after an ICE restart it gives up with the reason, which
+        // stays on the tile while the viewer calls again.
+        await Eventually.WaitAsync(
+            () => viewer.Page.EvaluateAsync<string>("() => Array.from(document.querySelectorAll('#cameras .camera .call')).map(e => e.textContent).join(' | ')"),
+            text => text.Contains("No connection path to the camera: the TURN server", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60),
+            async text => $"the viewer's tile says \"{text}\".\n{await viewer.DiagnosticsAsync()}");
         Assert.True(turn.RejectedCredentials > 0, turn.Log);
         Assert.Equal(0, turn.Allocations);
     }

@@ -43,6 +43,10 @@ export interface PeerContext {
 }
 
 const RESTART_AFTER_DISCONNECTED_MS = 5000;
+// A call that has its answer but no path after this long restarts ICE once, then gives up (and
+// the page calls again later): browsers may stay "connecting" for good when no candidate pair
+// can exist (e.g. relay only, and the TURN server refuses).
+const CONNECT_TIMEOUT_MS = 15000;
 
 /**
  * Offers only codecs every WebRTC browser has (VP8, constrained-baseline H.264, Opus, with
@@ -243,6 +247,9 @@ export class ViewerCall extends PeerCall {
   private existed = false;
   private restartTimer: number | undefined;
   private answerTimer: number | undefined;
+  private connectTimer: number | undefined;
+  private connectTries = 0;
+  private trouble = '';
   private awaitingAnswer = false;
 
   constructor(ctx: PeerContext, readonly cameraUid: string) {
@@ -255,6 +262,26 @@ export class ViewerCall extends PeerCall {
       if (this.media.getTracks().indexOf(ev.track) < 0) this.media.addTrack(ev.track);
       this.bus.emit('media', this.media);
     };
+    this.bus.on('trouble', (t) => (this.trouble = t));
+  }
+
+  /** After an answer: restart ICE once if no path appears in time, then hang up with the reason. */
+  private armConnectTimer(): void {
+    clearTimeout(this.connectTimer);
+    if (this.state === 'connected') return;
+    this.connectTimer = window.setTimeout(() => {
+      if (this.over || this.connState() === 'connected') return;
+      if (this.connectTries++ < 1) {
+        this.restartIce();
+        return;
+      }
+      this.hangUp(
+        'No connection path to the camera' +
+          (this.trouble
+            ? ': ' + this.trouble + '.'
+            : ': the two networks block direct connections. The owner can add a TURN server with “remotecam rooms ice”.'),
+      );
+    }, CONNECT_TIMEOUT_MS);
   }
 
   get stats(): { writes: number; bytes: number } {
@@ -322,6 +349,7 @@ export class ViewerCall extends PeerCall {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
       this.awaitingAnswer = false;
       clearTimeout(this.answerTimer);
+      this.armConnectTimer();
       this.setState(this.state === 'calling' ? 'connecting' : this.state);
     } else if (m.t === 'cand') {
       await this.addCandidates(m);
@@ -337,6 +365,10 @@ export class ViewerCall extends PeerCall {
 
   protected onConnection(c: string): void {
     clearTimeout(this.restartTimer);
+    if (c === 'connected') {
+      clearTimeout(this.connectTimer);
+      this.connectTries = 0;
+    }
     if (c === 'connected' && !this.awaitingAnswer) this.quiet();
     else if (c !== 'connecting' && c !== 'new') this.listen();
     if (c === 'failed') this.restartIce();
@@ -367,6 +399,7 @@ export class ViewerCall extends PeerCall {
   private close(reason: string): void {
     clearTimeout(this.restartTimer);
     clearTimeout(this.answerTimer);
+    clearTimeout(this.connectTimer);
     if (this.stream) this.stream.close();
     this.finish(reason);
   }

@@ -38,6 +38,8 @@ interface Tile {
   current: ViewerCall | null;
   failures: number;
   retry: number | undefined;
+  /** Why the last call ended without ever connecting: shown while calling again. */
+  lastFailure: string;
 }
 
 const tiles: { [uid: string]: Tile } = {};
@@ -94,7 +96,7 @@ function makeTile(uid: string): Tile {
     video.play().catch(() => undefined);
   });
   grid.appendChild(el);
-  return { el, video, name, presence, battery, call, verify, data: {}, lastHeard: 0, current: null, failures: 0, retry: undefined };
+  return { el, video, name, presence, battery, call, verify, data: {}, lastHeard: 0, current: null, failures: 0, retry: undefined, lastFailure: '' };
 }
 
 function render(uid: string): void {
@@ -151,7 +153,7 @@ function consider(uid: string): void {
   if (t.current || t.retry !== undefined) return;
   const call = new ViewerCall(ctx, uid);
   t.current = call;
-  t.call.textContent = 'calling…';
+  t.call.textContent = 'calling…' + (t.lastFailure ? ' (last attempt: ' + t.lastFailure + ')' : '');
   t.verify.textContent = '';
   call.bus.on('media', (m) => {
     if (t.video.srcObject !== m) t.video.srcObject = m;
@@ -160,10 +162,16 @@ function consider(uid: string): void {
   // Why a call may not connect (a STUN/TURN server refused or is silent), shown until it does.
   let trouble = '';
   const showState = (s: string): void => {
-    t.call.textContent = s === 'connected' ? 'live · code' : s === 'ended' ? '' : s + '…' + (trouble ? ' (' + trouble + ')' : '');
+    const why = trouble || (t.lastFailure ? 'last attempt: ' + t.lastFailure : '');
+    t.call.textContent = s === 'connected' ? 'live · code' : s === 'ended' ? '' : s + '…' + (why ? ' (' + why + ')' : '');
   };
+  let connected = false;
   call.bus.on('state', (s) => {
-    if (s === 'connected') t.failures = 0;
+    if (s === 'connected') {
+      t.failures = 0;
+      t.lastFailure = '';
+      connected = true;
+    }
     showState(s);
   });
   call.bus.on('code', (code) => (t.verify.textContent = code));
@@ -177,6 +185,7 @@ function consider(uid: string): void {
     t.video.srcObject = null;
     t.verify.textContent = '';
     t.call.textContent = reason;
+    if (!connected) t.lastFailure = reason;
     if (ended) return;
     // Call again while the camera is online: at once after a good call, slower after failures.
     // Jitter, so that calls to several cameras that failed together do not retry together.
