@@ -63,11 +63,19 @@ public sealed class RoomsIceCommandTests
         }
 
         Assert.DoesNotContain("s3cret-pass", show.Out);
+        using (var room = JsonDocument.Parse((await cli.RunAsync("rooms", "show", id, "--json")).Out))
+        {
+            Assert.True(room.RootElement.GetProperty("iceServers").GetBoolean());
+        }
+
+        Assert.Contains("ICE servers: the room has its own", (await cli.RunAsync("rooms", "show", id)).Out);
 
         var clear1 = await cli.RunAsync("rooms", "ice", id, "--clear");
         Assert.True(clear1.ExitCode == 0, clear1.Err);
         Assert.Null(await admin.GetFromJsonAsync<string?>($"rooms/{id}/meta/ice.json"));
         Assert.Contains("no ICE servers of its own", (await cli.RunAsync("rooms", "ice", id)).Out);
+        using var after = JsonDocument.Parse((await cli.RunAsync("rooms", "show", id, "--json")).Out);
+        Assert.False(after.RootElement.GetProperty("iceServers").GetBoolean());
     }
 
     [Fact]

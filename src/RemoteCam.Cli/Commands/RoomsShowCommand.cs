@@ -54,6 +54,7 @@ internal static class RoomsShowCommand
 
             var secrets = RoomSecretsFile.Load(context.SecretsFile(id));
             var rotated = RoomsCommand.TimeOf(meta, "rotated");
+            var ice = meta.TryGetProperty(RoomIce.SealName, out var sealedIce) && sealedIce.ValueKind == JsonValueKind.String;
             return context.Result(
                 new JsonObject
                 {
@@ -62,6 +63,7 @@ internal static class RoomsShowCommand
                     ["created"] = RoomsCommand.TimeOf(meta, "created"),
                     ["rotated"] = rotated,
                     ["owner"] = RoomsCommand.StringOf(meta, "owner"),
+                    ["iceServers"] = ice,
                     ["invitationSecretsHere"] = secrets.Current is not null,
                     ["rotationPending"] = secrets.Pending is not null,
                     ["members"] = list,
@@ -73,6 +75,11 @@ internal static class RoomsShowCommand
                     if (rotated is not null)
                     {
                         console.WriteLine($"Invitations rotated {rotated}: invitations made before then stopped working, and devices paired before then must pair again.");
+                    }
+
+                    if (ice)
+                    {
+                        console.WriteLine($"ICE servers: the room has its own (sealed; 'remotecam rooms ice {id}' shows them).");
                     }
 
                     console.WriteLine(secrets switch
