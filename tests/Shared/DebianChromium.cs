@@ -57,11 +57,12 @@ internal static class DebianChromium
     /// Launches it headless with <see cref="Flags"/> and then <paramref name="extraArgs"/> (flags
     /// that hold for one launch only, e.g. <c>--use-file-for-fake-video-capture=FILE</c>).
     /// </summary>
-    public static Task<IBrowser> LaunchAsync(IPlaywright playwright, IEnumerable<string>? extraArgs = null) =>
+    /// <param name="without">Standard flags to leave out for this launch (e.g. <c>--use-fake-ui-for-media-stream</c>, to let the browser refuse the camera).</param>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright, IEnumerable<string>? extraArgs = null, IEnumerable<string>? without = null) =>
         playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Locate(),
             Headless = true,
-            Args = [.. Flags, .. extraArgs ?? []],
+            Args = [.. Flags.Except(without ?? []), .. extraArgs ?? []],
         });
 }

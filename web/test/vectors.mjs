@@ -49,6 +49,9 @@ await check('invitation: viewer secret is the sealing secret; camera needs vs', 
   assert.throws(() => lib.parseInvitation(`v=1&room=${room}&role=viewer&s=abc`), /damaged/);
   const found = lib.invitationFromText(` https://x.example/join.html#v=1&room=${room}&role=camera&s=${secret}&vs=${secret} `);
   assert.equal(found.role, 'camera');
+  const inMessage = lib.invitationFromText(`Here is the camera: https://x.example/join.html#v=1&room=${room}&role=viewer&s=${secret} (keep it private).`);
+  assert.equal(inMessage.s, secret);
+  assert.equal(lib.invitationFromText(`v=1&room=${room}&role=viewer&s=${secret}.`).room, room);
 });
 
 const key = await lib.sealKey(lib.fromB64u(secret), room);

@@ -35,6 +35,12 @@ public sealed class BrowserFixture : IAsyncLifetime
             _playwright ?? throw new InvalidOperationException("Playwright has not started."),
             ["--use-file-for-fake-video-capture=" + y4mFile]);
 
+    /// <summary>A browser that asks before giving a page the camera (no fake permission UI): headless, nobody answers, so it refuses.</summary>
+    internal Task<IBrowser> LaunchAskingForCameraAsync() =>
+        DebianChromium.LaunchAsync(
+            _playwright ?? throw new InvalidOperationException("Playwright has not started."),
+            without: ["--use-fake-ui-for-media-stream"]);
+
     public async Task DisposeAsync()
     {
         if (_browser is not null)

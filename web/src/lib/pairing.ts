@@ -51,10 +51,17 @@ export function parseInvitation(fragment: string): Invitation {
 }
 
 /** Finds the invitation fragment in a pasted link or scanned QR text. */
+/**
+ * The invitation in a pasted text: a link (alone or inside a message, e.g. "Here: https://…#v=1&…
+ * (keep it private)."), or its fragment. The fragment ends at white space, a quote, a bracket or
+ * trailing punctuation, none of which an invitation contains.
+ */
 export function invitationFromText(text: string): Invitation {
   const t = text.trim();
+  const at = t.indexOf('#v=');
   const hash = t.indexOf('#');
-  return parseInvitation(hash >= 0 ? t.slice(hash + 1) : t);
+  const fragment = at >= 0 ? t.slice(at + 1) : hash >= 0 ? t.slice(hash + 1) : t;
+  return parseInvitation(fragment.split(/[\s"'<>()\[\]]/)[0].replace(/[.,;:!?]+$/, ''));
 }
 
 export async function proof(secret: string, room: string, role: Role): Promise<string> {
