@@ -29,6 +29,21 @@ internal static partial class SealedEnvelope
         return Encoding.UTF8.GetString(plaintext);
     }
 
+    /// <summary>Opens a camera's still picture number <paramref name="n"/> (the JPEG's bytes); throws if any bound field or byte differs.</summary>
+    public static byte[] OpenStill(string value, byte[] viewerSecret, string roomId, string cameraUid, long n)
+    {
+        Assert.True(IsSealed(value), $"not a sealed value: {value[..Math.Min(80, value.Length)]}");
+        var parts = value.Split('.');
+        var iv = Base64Url.DecodeFromChars(parts[1]);
+        var sealedBytes = Base64Url.DecodeFromChars(parts[2]);
+        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, viewerSecret, 32, Encoding.UTF8.GetBytes("remotecam-seal-v1"), Encoding.UTF8.GetBytes("room|" + roomId));
+        var aad = Encoding.UTF8.GetBytes($"remotecam-seal-v1|{roomId}|stills|{cameraUid}|{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        using var aes = new AesGcm(key, 16);
+        var plaintext = new byte[sealedBytes.Length - 16];
+        aes.Decrypt(iv, sealedBytes.AsSpan(0, plaintext.Length), sealedBytes.AsSpan(plaintext.Length), plaintext, aad);
+        return plaintext;
+    }
+
     /// <summary>A field of an invitation URL's fragment, e.g. <c>s</c> (docs/pairing.md).</summary>
     public static string FragmentField(string invitationUrl, string name)
     {

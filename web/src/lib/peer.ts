@@ -251,6 +251,8 @@ export class ViewerCall extends PeerCall {
   private connectTries = 0;
   private trouble = '';
   private awaitingAnswer = false;
+  /** The call ended because no path to the camera appeared (not a hang-up or a silent camera). */
+  noPath = false;
 
   constructor(ctx: PeerContext, readonly cameraUid: string) {
     super(ctx, true);
@@ -275,6 +277,7 @@ export class ViewerCall extends PeerCall {
         this.restartIce();
         return;
       }
+      this.noPath = true;
       this.hangUp(
         'No connection path to the camera' +
           (this.trouble

@@ -51,13 +51,34 @@ export function openMeta(key: CryptoKey, roomId: string, name: string, value: st
   return openWith(key, metaAad(roomId, name), value);
 }
 
-async function sealWith(key: CryptoKey, additionalData: Bytes, plaintext: string): Promise<string> {
+/** A camera's still picture (JPEG bytes), bound to its room, camera and number n. */
+function stillAad(roomId: string, cameraUid: string, n: number): Bytes {
+  return utf8('remotecam-seal-v1|' + roomId + '|stills|' + cameraUid + '|' + n);
+}
+
+export function sealStill(key: CryptoKey, roomId: string, cameraUid: string, n: number, jpeg: Bytes): Promise<string> {
+  return sealBytes(key, stillAad(roomId, cameraUid, n), jpeg);
+}
+
+export function openStill(key: CryptoKey, roomId: string, cameraUid: string, n: number, value: string): Promise<Bytes> {
+  return openBytes(key, stillAad(roomId, cameraUid, n), value);
+}
+
+function sealWith(key: CryptoKey, additionalData: Bytes, plaintext: string): Promise<string> {
+  return sealBytes(key, additionalData, utf8(plaintext));
+}
+
+async function sealBytes(key: CryptoKey, additionalData: Bytes, plaintext: Bytes): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, utf8(plaintext));
+  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, plaintext);
   return '1.' + toB64u(iv) + '.' + toB64u(new Uint8Array(ct));
 }
 
 async function openWith(key: CryptoKey, additionalData: Bytes, value: string): Promise<string> {
+  return new TextDecoder().decode(await openBytes(key, additionalData, value));
+}
+
+async function openBytes(key: CryptoKey, additionalData: Bytes, value: string): Promise<Bytes> {
   const parts = value.split('.');
   if (parts.length !== 3 || parts[0] !== '1') throw new SealError('not a sealed message');
   let iv: Bytes, ct: Bytes;
@@ -69,8 +90,7 @@ async function openWith(key: CryptoKey, additionalData: Bytes, value: string): P
   }
   if (iv.length !== 12 || ct.length < 16) throw new SealError('not a sealed message');
   try {
-    const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData }, key, ct);
-    return new TextDecoder().decode(pt);
+    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData }, key, ct));
   } catch (e) {
     throw new SealError('message does not open with this room key');
   }

@@ -9,6 +9,7 @@ import { ICE_REFRESH_MS, IceSettings, loadIce } from '../lib/ice';
 import { CameraCall, CameraInbox } from '../lib/peer';
 import { DbError, Json } from '../lib/rtdb';
 import { sealKey } from '../lib/seal';
+import { StillPoster } from '../lib/stills';
 import { Session, SessionError, accessEndedReason, dbFailure, pickRoom, startSession } from '../lib/session';
 import { fail, setNet, setOffline, setOnlineText, showError, showRevoked } from '../lib/status';
 import { WakeKeeper, WakeState } from '../lib/wake';
@@ -35,6 +36,7 @@ const AUDIO_KEY = 'remotecam.camera.audio';
 let session: Session | null = null;
 let inv: SavedRoom | null = null;
 let inbox: CameraInbox | null = null;
+let stills: StillPoster | null = null;
 let media: MediaStream | null = null;
 let facing: 'environment' | 'user' = 'environment';
 let heartbeat: number | undefined;
@@ -122,6 +124,7 @@ async function accessEnded(): Promise<void> {
   ended = true;
   clearInterval(heartbeat);
   if (inbox) inbox.stop();
+  if (stills) stills.stop();
   const reason = await accessEndedReason(session, inv.room);
   showRevoked(reason);
   problem.textContent = reason;
@@ -242,6 +245,10 @@ async function main(): Promise<void> {
   inbox.bus.on('call', showCall);
   await beat();
   inbox.start();
+  // Viewers without a live path ask for still pictures (wants/{uid}): posted every 3 s while wanted.
+  const box = inbox;
+  stills = new StillPoster({ db: session.db, key, roomId: inv.room, uid: session.uid }, preview, () => box.serverOffset, accessEnded);
+  stills.start();
   heartbeat = window.setInterval(beat, HEARTBEAT_MS);
   wake.start();
   inviteBtn.disabled = false;

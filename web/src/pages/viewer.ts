@@ -7,6 +7,7 @@ import { Json, JsonObject, isObject } from '../lib/rtdb';
 import { ICE_REFRESH_MS, iceFrom, loadIce } from '../lib/ice';
 import { loadScanner } from '../lib/scanner';
 import { sealKey } from '../lib/seal';
+import { STILL_EVERY_MS, Still, StillWatcher } from '../lib/stills';
 import { Session, accessEndedReason, dbFailure, pickRoom, startSession } from '../lib/session';
 import { fail, setNet, setOffline, setOnlineText, showRevoked } from '../lib/status';
 
@@ -40,6 +41,12 @@ interface Tile {
   retry: number | undefined;
   /** Why the last call ended without ever connecting: shown while calling again. */
   lastFailure: string;
+  /** The call's state or why it ended (shown in `.call`, after the still picture's line). */
+  callLine: string;
+  /** Asking the camera for still pictures: its last call found no path (docs/protocol.md "Still pictures"). */
+  stills: StillWatcher | null;
+  still: HTMLImageElement | null;
+  stillAt: number;
 }
 
 const tiles: { [uid: string]: Tile } = {};
@@ -96,7 +103,57 @@ function makeTile(uid: string): Tile {
     video.play().catch(() => undefined);
   });
   grid.appendChild(el);
-  return { el, video, name, presence, battery, call, verify, data: {}, lastHeard: 0, current: null, failures: 0, retry: undefined, lastFailure: '' };
+  return { el, video, name, presence, battery, call, verify, data: {}, lastHeard: 0, current: null, failures: 0, retry: undefined, lastFailure: '', callLine: '', stills: null, still: null, stillAt: 0 };
+}
+
+/** `.call`: the still picture's line (while stills are shown) and the call's state or last failure. */
+function showCallLine(t: Tile, line?: string): void {
+  if (line !== undefined) t.callLine = line;
+  const still = !t.stills
+    ? ''
+    : t.still
+      ? 'No live path: a still picture every ' + STILL_EVERY_MS / 1000 + ' s, last one ' + ago(Date.now() - t.stillAt)
+      : 'No live path: asking the camera for still pictures…';
+  t.call.textContent = still && t.callLine ? still + ' · ' + t.callLine : still || t.callLine;
+}
+
+/** The call found no path: show still pictures of the camera until a later call connects. */
+function wantStills(uid: string): void {
+  const t = tiles[uid];
+  if (!t || t.stills || !ctx || ended) return;
+  t.stills = new StillWatcher(ctx, uid, (s: Still) => {
+    if (tiles[uid] !== t || !t.stills) {
+      URL.revokeObjectURL(s.url);
+      return;
+    }
+    if (!t.still) {
+      t.still = document.createElement('img');
+      t.still.className = 'still';
+      t.still.alt = 'Still picture of the camera';
+      t.el.insertBefore(t.still, t.video);
+      t.video.hidden = true;
+    } else URL.revokeObjectURL(t.still.src);
+    t.still.src = s.url;
+    t.still.setAttribute('data-n', String(s.n));
+    t.stillAt = s.shownAt;
+    showCallLine(t);
+  });
+  t.stills.start();
+  showCallLine(t);
+}
+
+/** A call connected, the tile went away or the page goes: stop asking for stills, drop the picture. */
+function stopStills(t: Tile, unloading = false): void {
+  if (!t.stills) return;
+  t.stills.stop(unloading);
+  t.stills = null;
+  if (t.still) {
+    URL.revokeObjectURL(t.still.src);
+    t.still.remove();
+    t.still = null;
+  }
+  t.video.hidden = false;
+  showCallLine(t);
 }
 
 function render(uid: string): void {
@@ -132,6 +189,7 @@ function camerasChanged(value: Json, path: string): void {
       const t = tiles[uid];
       if (t.current) t.current.hangUp('The camera left the room.');
       clearTimeout(t.retry);
+      stopStills(t);
       t.el.remove();
       delete tiles[uid];
     }
@@ -153,7 +211,7 @@ function consider(uid: string): void {
   if (t.current || t.retry !== undefined) return;
   const call = new ViewerCall(ctx, uid);
   t.current = call;
-  t.call.textContent = 'calling…' + (t.lastFailure ? ' (last attempt: ' + t.lastFailure + ')' : '');
+  showCallLine(t, 'calling…' + (t.lastFailure ? ' (last attempt: ' + t.lastFailure + ')' : ''));
   t.verify.textContent = '';
   call.bus.on('media', (m) => {
     if (t.video.srcObject !== m) t.video.srcObject = m;
@@ -163,7 +221,7 @@ function consider(uid: string): void {
   let trouble = '';
   const showState = (s: string): void => {
     const why = trouble || (t.lastFailure ? 'last attempt: ' + t.lastFailure : '');
-    t.call.textContent = s === 'connected' ? 'live · code' : s === 'ended' ? '' : s + '…' + (why ? ' (' + why + ')' : '');
+    showCallLine(t, s === 'connected' ? 'live · code' : s === 'ended' ? '' : s + '…' + (why ? ' (' + why + ')' : ''));
   };
   let connected = false;
   call.bus.on('state', (s) => {
@@ -171,6 +229,7 @@ function consider(uid: string): void {
       t.failures = 0;
       t.lastFailure = '';
       connected = true;
+      stopStills(t);
     }
     showState(s);
   });
@@ -184,9 +243,10 @@ function consider(uid: string): void {
     t.current = null;
     t.video.srcObject = null;
     t.verify.textContent = '';
-    t.call.textContent = reason;
+    showCallLine(t, reason);
     if (!connected) t.lastFailure = reason;
     if (ended) return;
+    if (call.noPath) wantStills(uid);
     // Call again while the camera is online: at once after a good call, slower after failures.
     // Jitter, so that calls to several cameras that failed together do not retry together.
     const delay = Math.min(30000, 1000 * Math.pow(2, t.failures++)) * (0.8 + 0.4 * Math.random());
@@ -201,7 +261,10 @@ function consider(uid: string): void {
 async function accessEnded(): Promise<void> {
   if (ended || !session || !inv) return;
   ended = true;
-  for (const uid of Object.keys(tiles)) if (tiles[uid].current) tiles[uid].current!.hangUp('Access ended.');
+  for (const uid of Object.keys(tiles)) {
+    if (tiles[uid].current) tiles[uid].current!.hangUp('Access ended.');
+    stopStills(tiles[uid]);
+  }
   const reason = await accessEndedReason(session, inv.room);
   showRevoked(reason);
   problem.textContent = reason;
@@ -278,13 +341,20 @@ async function main(): Promise<void> {
       consider(uid);
     }
   }, 5000);
+  // "last one N s ago" under a still picture.
+  window.setInterval(() => {
+    for (const uid of Object.keys(tiles)) if (tiles[uid].still) showCallLine(tiles[uid]);
+  }, 1000);
   // bench/ (ttff) starts each measured call in this loaded page: this event hangs up every call,
   // and the page calls again as after any call that ended (1 s later). Nothing else sends it.
   window.addEventListener('remotecam:hangup', () => {
     for (const uid of Object.keys(tiles)) if (tiles[uid].current) tiles[uid].current!.hangUp('Hung up.');
   });
   window.addEventListener('pagehide', () => {
-    for (const uid of Object.keys(tiles)) if (tiles[uid].current) tiles[uid].current!.hangUpOnUnload();
+    for (const uid of Object.keys(tiles)) {
+      if (tiles[uid].current) tiles[uid].current!.hangUpOnUnload();
+      stopStills(tiles[uid], true);
+    }
   });
   window.addEventListener('pageshow', (e) => {
     if ((e as PageTransitionEvent).persisted) location.reload();
