@@ -15,32 +15,24 @@ internal static partial class SealedEnvelope
     public static bool IsSealed(string value) => Shape().IsMatch(value);
 
     /// <summary>Opens a message of slot <paramref name="dir"/>/<paramref name="n"/>; throws if any bound field or byte differs.</summary>
-    public static string Open(string value, byte[] viewerSecret, string roomId, string cameraUid, string callId, string dir, int n)
-    {
-        Assert.True(IsSealed(value), $"not a sealed message: {value}");
-        var parts = value.Split('.');
-        var iv = Base64Url.DecodeFromChars(parts[1]);
-        var sealedBytes = Base64Url.DecodeFromChars(parts[2]);
-        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, viewerSecret, 32, Encoding.UTF8.GetBytes("remotecam-seal-v1"), Encoding.UTF8.GetBytes("room|" + roomId));
-        var aad = Encoding.UTF8.GetBytes($"remotecam-seal-v1|{roomId}|{cameraUid}|{callId}|{dir}|{n}");
-        using var aes = new AesGcm(key, 16);
-        var plaintext = new byte[sealedBytes.Length - 16];
-        aes.Decrypt(iv, sealedBytes.AsSpan(0, plaintext.Length), sealedBytes.AsSpan(plaintext.Length), plaintext, aad);
-        return Encoding.UTF8.GetString(plaintext);
-    }
+    public static string Open(string value, byte[] viewerSecret, string roomId, string cameraUid, string callId, string dir, int n) =>
+        Encoding.UTF8.GetString(OpenWith(value, viewerSecret, roomId, $"{roomId}|{cameraUid}|{callId}|{dir}|{n}"));
 
     /// <summary>Opens a camera's still picture number <paramref name="n"/> (the JPEG's bytes); throws if any bound field or byte differs.</summary>
-    public static byte[] OpenStill(string value, byte[] viewerSecret, string roomId, string cameraUid, long n)
+    public static byte[] OpenStill(string value, byte[] viewerSecret, string roomId, string cameraUid, long n) =>
+        OpenWith(value, viewerSecret, roomId, $"{roomId}|stills|{cameraUid}|{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
+    /// <summary>The envelope: key from the viewer secret and room; associated data "remotecam-seal-v1|" + <paramref name="bound"/>.</summary>
+    private static byte[] OpenWith(string value, byte[] viewerSecret, string roomId, string bound)
     {
         Assert.True(IsSealed(value), $"not a sealed value: {value[..Math.Min(80, value.Length)]}");
         var parts = value.Split('.');
         var iv = Base64Url.DecodeFromChars(parts[1]);
         var sealedBytes = Base64Url.DecodeFromChars(parts[2]);
         var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, viewerSecret, 32, Encoding.UTF8.GetBytes("remotecam-seal-v1"), Encoding.UTF8.GetBytes("room|" + roomId));
-        var aad = Encoding.UTF8.GetBytes($"remotecam-seal-v1|{roomId}|stills|{cameraUid}|{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         using var aes = new AesGcm(key, 16);
         var plaintext = new byte[sealedBytes.Length - 16];
-        aes.Decrypt(iv, sealedBytes.AsSpan(0, plaintext.Length), sealedBytes.AsSpan(plaintext.Length), plaintext, aad);
+        aes.Decrypt(iv, sealedBytes.AsSpan(0, plaintext.Length), sealedBytes.AsSpan(plaintext.Length), plaintext, Encoding.UTF8.GetBytes("remotecam-seal-v1|" + bound));
         return plaintext;
     }
 
