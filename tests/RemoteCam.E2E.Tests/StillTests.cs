@@ -63,6 +63,9 @@ public sealed class StillTests(BrowserFixture browser) : IClassFixture<BrowserFi
         Assert.True(line.Contains("refused the username or password", StringComparison.Ordinal), $"the tile says \"{line}\"");
         Assert.True(await viewer.FramesAsync(Device.ViewerVideo) <= 0, "live video plays although no path exists");
 
+        // The camera's owner sees that it is sending still pictures, and to how many viewers.
+        Assert.Contains("No live path to one viewer: sending a still picture every 3 s", await camera.Page.Locator("#stills:visible").InnerTextAsync(), StringComparison.Ordinal);
+
         // The database holds the still only sealed: it opens, with the room's viewer secret as documented, to a JPEG whose
         // bytes, plain or in base64, appear nowhere in the relay's journal or snapshots.
         var cameraUid = (await relay.AdminReadAsync($"rooms/{room.Id}/cameras")).EnumerateObject().Single().Name;

@@ -42,6 +42,9 @@ export class StillPoster {
   private readonly canvas = document.createElement('canvas');
   /** Stills posted, for the page and the tests. */
   posted = 0;
+  /** Told how many viewers want stills now (fresh wants), whenever that number changes. */
+  onWanted: ((viewers: number) => void) | null = null;
+  private reported = 0;
 
   constructor(
     private readonly ctx: StillContext,
@@ -75,14 +78,24 @@ export class StillPoster {
 
   /** Whether some viewer asked for stills within the last 60 s (server time). */
   wanted(): boolean {
-    if (!isObject(this.wants)) return false;
+    return this.wanting() > 0;
+  }
+
+  /** How many viewers asked for stills within the last 60 s (server time). */
+  wanting(): number {
+    if (!isObject(this.wants)) return 0;
     const now = Date.now() + this.serverOffset();
     const w = this.wants;
-    return Object.keys(w).some((k) => typeof w[k] === 'number' && now - (w[k] as number) < WANT_FRESH_MS);
+    return Object.keys(w).filter((k) => typeof w[k] === 'number' && now - (w[k] as number) < WANT_FRESH_MS).length;
   }
 
   private async tick(): Promise<void> {
-    if (this.busy || !this.wanted()) return;
+    const viewers = this.wanting();
+    if (viewers !== this.reported) {
+      this.reported = viewers;
+      if (this.onWanted) this.onWanted(viewers);
+    }
+    if (this.busy || !viewers) return;
     this.busy = true;
     try {
       await this.post();

@@ -24,6 +24,7 @@ const inviteQr = document.getElementById('invite-qr') as HTMLCanvasElement;
 const inviteLink = document.getElementById('invite-link') as HTMLAnchorElement;
 const batteryEl = document.getElementById('battery')!;
 const wakeEl = document.getElementById('wake')!;
+const stillsEl = document.getElementById('stills')!;
 const audioBox = document.getElementById('audio') as HTMLInputElement;
 const switchBtn = document.getElementById('switch') as HTMLButtonElement;
 const nameInput = document.getElementById('name') as HTMLInputElement;
@@ -248,6 +249,11 @@ async function main(): Promise<void> {
   // Viewers without a live path ask for still pictures (wants/{uid}): posted every 3 s while wanted.
   const box = inbox;
   stills = new StillPoster({ db: session.db, key, roomId: inv.room, uid: session.uid }, preview, () => box.serverOffset, accessEnded);
+  stills.onWanted = (n) => {
+    stillsEl.hidden = n === 0;
+    stillsEl.textContent =
+      'No live path to ' + (n === 1 ? 'one viewer' : n + ' viewers') + ': sending a still picture every 3 s instead (sealed, through the database).';
+  };
   stills.start();
   heartbeat = window.setInterval(beat, HEARTBEAT_MS);
   wake.start();
