@@ -66,6 +66,23 @@ internal sealed class CliHarness : IAsyncDisposable
         Assert.True(result.ExitCode == 0, result.Out + result.Err);
     }
 
+    /// <summary>A harness with a relay and a profile for it, as most rooms tests start.</summary>
+    public static async Task<CliHarness> StartWithRelayProfileAsync()
+    {
+        var cli = await StartAsync();
+        await cli.InitRelayAsync();
+        return cli;
+    }
+
+    /// <summary>Runs <c>rooms create NAME --json</c> and returns the new room's id.</summary>
+    public async Task<string> CreateRoomAsync(string name = "Home")
+    {
+        var result = await RunAsync("rooms", "create", name, "--json");
+        Assert.True(result.ExitCode == 0, result.Out + result.Err);
+        using var document = System.Text.Json.JsonDocument.Parse(result.Out);
+        return document.RootElement.GetProperty("id").GetString()!;
+    }
+
     public HttpClient RelayClient(string? bearer)
     {
         var http = new HttpClient { BaseAddress = Relay!.Url };

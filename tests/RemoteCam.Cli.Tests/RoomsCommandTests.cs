@@ -25,25 +25,12 @@ public sealed class RoomsCommandTests
         return Convert.ToBase64String(SHA256.HashData(input)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    private static async Task<string> CreateAsync(CliHarness cli, string name = "Home")
-    {
-        var result = await cli.RunAsync("rooms", "create", name, "--json");
-        Assert.True(result.ExitCode == 0, result.Out + result.Err);
-        using var document = JsonDocument.Parse(result.Out);
-        return document.RootElement.GetProperty("id").GetString()!;
-    }
 
-    private static async Task<CliHarness> StartAsync()
-    {
-        var cli = await CliHarness.StartAsync();
-        await cli.InitRelayAsync();
-        return cli;
-    }
 
     [Fact]
     public async Task Create_writes_meta_and_proofs_and_keeps_the_secrets_local()
     {
-        await using var cli = await StartAsync();
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
         var result = await cli.RunAsync("rooms", "create", "Home");
         Assert.True(result.ExitCode == 0, result.Out + result.Err);
         var id = result.Out.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(w => w != "id").Skip(1).First();
@@ -75,8 +62,8 @@ public sealed class RoomsCommandTests
     [Fact]
     public async Task List_and_show_report_rooms_members_and_presence()
     {
-        await using var cli = await StartAsync();
-        var id = await CreateAsync(cli, "Garage");
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
+        var id = await cli.CreateRoomAsync("Garage");
         using var admin = cli.RelayClient(cli.Relay!.AdminKey);
         (await admin.PutAsJsonAsync($"rooms/{id}/members/cam1.json", new { role = "camera", deviceName = "Old Pixel", joined = 1_700_000_000_000 })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync($"rooms/{id}/members/view1.json", new { role = "viewer", deviceName = "My phone", joined = 1_700_000_100_000 })).EnsureSuccessStatusCode();
@@ -119,7 +106,7 @@ public sealed class RoomsCommandTests
     [Fact]
     public async Task List_with_no_rooms_says_so()
     {
-        await using var cli = await StartAsync();
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
         var list = await cli.RunAsync("rooms", "list");
         Assert.Equal(0, list.ExitCode);
         Assert.Contains("No rooms", list.Out);
@@ -130,8 +117,8 @@ public sealed class RoomsCommandTests
     [Fact]
     public async Task Invite_prints_the_url_and_a_qr_code_and_writes_png_and_svg()
     {
-        await using var cli = await StartAsync();
-        var id = await CreateAsync(cli);
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
+        var id = await cli.CreateRoomAsync();
         var png = Path.Combine(cli.RelayData, "..", "camera.png");
         var svg = Path.Combine(cli.RelayData, "..", "camera.svg");
         var result = await cli.RunAsync("rooms", "invite", id, "--role", "camera", "--png", png, "--svg", svg);
@@ -165,8 +152,8 @@ public sealed class RoomsCommandTests
     [Fact]
     public async Task Invite_needs_a_valid_role()
     {
-        await using var cli = await StartAsync();
-        var id = await CreateAsync(cli);
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
+        var id = await cli.CreateRoomAsync();
         Assert.Equal(2, (await cli.RunAsync("rooms", "invite", id, "--role", "admin")).ExitCode);
         Assert.Equal(2, (await cli.RunAsync("rooms", "invite", id)).ExitCode);
     }
@@ -174,8 +161,8 @@ public sealed class RoomsCommandTests
     [Fact]
     public async Task Rotate_replaces_secrets_and_proofs()
     {
-        await using var cli = await StartAsync();
-        var id = await CreateAsync(cli);
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
+        var id = await cli.CreateRoomAsync();
         var (oldCamera, oldViewer) = StoredSecrets(cli, id);
 
         var result = await cli.RunAsync("rooms", "rotate", id);
@@ -207,8 +194,8 @@ public sealed class RoomsCommandTests
     [InlineData(true)]
     public async Task An_interrupted_rotation_is_finished_by_the_next_rotate(bool proofsWritten)
     {
-        await using var cli = await StartAsync();
-        var id = await CreateAsync(cli);
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
+        var id = await cli.CreateRoomAsync();
         var (oldCamera, oldViewer) = StoredSecrets(cli, id);
         static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var (camera, viewer) = (NewSecret(), NewSecret());
@@ -238,8 +225,8 @@ public sealed class RoomsCommandTests
     [Fact]
     public async Task A_rotation_that_cannot_reach_the_database_keeps_the_working_secrets()
     {
-        await using var cli = await StartAsync();
-        var id = await CreateAsync(cli);
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
+        var id = await cli.CreateRoomAsync();
         var before = File.ReadAllText(SecretsFile(cli, id));
         await cli.Relay!.DisposeAsync();
         var rotate = await cli.RunAsync("rooms", "rotate", id);
@@ -251,8 +238,8 @@ public sealed class RoomsCommandTests
     [Fact]
     public async Task Revoke_removes_the_member_and_marks_it_revoked()
     {
-        await using var cli = await StartAsync();
-        var id = await CreateAsync(cli);
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
+        var id = await cli.CreateRoomAsync();
         using var admin = cli.RelayClient(cli.Relay!.AdminKey);
         (await admin.PutAsJsonAsync($"rooms/{id}/members/cam1.json", new { role = "camera", deviceName = "Old Pixel", joined = 1_700_000_000_000 })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync($"rooms/{id}/members/cam2.json", new { role = "camera", deviceName = "Tablet", joined = 1_700_000_000_000 })).EnsureSuccessStatusCode();
@@ -285,9 +272,9 @@ public sealed class RoomsCommandTests
     [Fact]
     public async Task Delete_removes_room_proofs_and_local_secrets()
     {
-        await using var cli = await StartAsync();
-        var id = await CreateAsync(cli);
-        var keep = await CreateAsync(cli, "Other");
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
+        var id = await cli.CreateRoomAsync();
+        var keep = await cli.CreateRoomAsync("Other");
         var result = await cli.RunAsync("rooms", "delete", id, "--json");
         Assert.True(result.ExitCode == 0, result.Err);
         using (var document = JsonDocument.Parse(result.Out))
@@ -311,7 +298,7 @@ public sealed class RoomsCommandTests
     [InlineData("revoke", "cam1")]
     public async Task An_unknown_room_is_an_error(string command, params string[] rest)
     {
-        await using var cli = await StartAsync();
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
         var result = await cli.RunAsync(["rooms", command, "NoSuchRoom", .. rest]);
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("", result.Out);

@@ -13,8 +13,8 @@ public sealed class RoomsIceCommandTests
     [Fact]
     public async Task Ice_servers_are_stored_sealed_open_with_the_viewer_secret_and_can_be_shown_and_cleared()
     {
-        await using var cli = await StartAsync();
-        var id = await CreateAsync(cli);
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
+        var id = await cli.CreateRoomAsync();
 
         var none = await cli.RunAsync("rooms", "ice", id);
         Assert.True(none.ExitCode == 0, none.Err);
@@ -81,8 +81,8 @@ public sealed class RoomsIceCommandTests
     [Fact]
     public async Task A_rotation_seals_the_ice_servers_again_with_the_new_viewer_secret()
     {
-        await using var cli = await StartAsync();
-        var id = await CreateAsync(cli);
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
+        var id = await cli.CreateRoomAsync();
         Assert.Equal(0, (await cli.RunAsync("rooms", "ice", id, "--url", Turn, "--username", "home", "--credential", "pw")).ExitCode);
         var oldSecret = ViewerSecret(cli, id);
 
@@ -108,8 +108,8 @@ public sealed class RoomsIceCommandTests
     [InlineData("--clear", "--relay-only", "takes no --url")]
     public async Task Bad_ice_settings_are_refused_in_words_and_change_nothing(string option, string value, string message)
     {
-        await using var cli = await StartAsync();
-        var id = await CreateAsync(cli);
+        await using var cli = await CliHarness.StartWithRelayProfileAsync();
+        var id = await cli.CreateRoomAsync();
         Assert.Equal(0, (await cli.RunAsync("rooms", "ice", id, "--url", Turn, "--username", "home", "--credential", "pw")).ExitCode);
         using var admin = cli.RelayClient(cli.Relay!.AdminKey);
         var before = await admin.GetFromJsonAsync<string>($"rooms/{id}/meta/ice.json");
@@ -143,18 +143,5 @@ public sealed class RoomsIceCommandTests
         return Decode(document.RootElement.GetProperty("viewer").GetString()!);
     }
 
-    private static async Task<string> CreateAsync(CliHarness cli)
-    {
-        var result = await cli.RunAsync("rooms", "create", "Home", "--json");
-        Assert.True(result.ExitCode == 0, result.Out + result.Err);
-        using var document = JsonDocument.Parse(result.Out);
-        return document.RootElement.GetProperty("id").GetString()!;
-    }
 
-    private static async Task<CliHarness> StartAsync()
-    {
-        var cli = await CliHarness.StartAsync();
-        await cli.InitRelayAsync();
-        return cli;
-    }
 }
