@@ -24,7 +24,7 @@ internal static class ServeNetwork
 
     /// <summary>Loads or makes the local CA and this machine's server certificate for its current addresses.</summary>
     public static LanCertificates.Result Certificates(string dataDirectory) =>
-        LanCertificates.LoadOrCreate(TlsDirectory(dataDirectory), MachineAddresses.Lan(), MachineAddresses.HostName(), DateTimeOffset.UtcNow);
+        LanCertificates.ForThisMachine(TlsDirectory(dataDirectory));
 
     /// <summary>Where the pages are, and under --lan how phones reach them and check the certificate.</summary>
     public static async Task PrintAsync(TextWriter output, RelayServer relay, RelayOptions options, LanCertificates.Result? tls)

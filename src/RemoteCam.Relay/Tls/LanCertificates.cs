@@ -14,15 +14,15 @@ namespace RemoteCam.Relay.Tls;
 /// the set of names and addresses changes, when it has under 30 days left, or when it was not
 /// signed by the CA in the folder. Phones that trust the CA accept every such certificate.
 /// </summary>
-internal static class LanCertificates
+public static class LanCertificates
 {
-    public const string AuthorityFile = "ca.crt";
-    public const string AuthorityKeyFile = "ca.key";
-    public const string ServerFile = "server.crt";
-    public const string ServerKeyFile = "server.key";
+    internal const string AuthorityFile = "ca.crt";
+    internal const string AuthorityKeyFile = "ca.key";
+    internal const string ServerFile = "server.crt";
+    internal const string ServerKeyFile = "server.key";
 
-    public static readonly TimeSpan AuthorityLifetime = TimeSpan.FromDays(3652);
-    public static readonly TimeSpan ServerLifetime = TimeSpan.FromDays(820);
+    internal static readonly TimeSpan AuthorityLifetime = TimeSpan.FromDays(3652);
+    internal static readonly TimeSpan ServerLifetime = TimeSpan.FromDays(820);
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
     private static readonly TimeSpan Backdate = TimeSpan.FromHours(1);
 
@@ -34,7 +34,7 @@ internal static class LanCertificates
     public sealed record Result(X509Certificate2 Authority, X509Certificate2 Server, bool AuthorityCreated, bool ServerIssued);
 
     /// <summary>The names a server certificate covers: the addresses given, loopback, <c>localhost</c>, the host name and <c>host.local</c>.</summary>
-    public static (SortedSet<string> DnsNames, SortedSet<IPAddress> Addresses) NamesFor(IEnumerable<IPAddress> lanAddresses, string? hostName)
+    internal static (SortedSet<string> DnsNames, SortedSet<IPAddress> Addresses) NamesFor(IEnumerable<IPAddress> lanAddresses, string? hostName)
     {
         var dns = new SortedSet<string>(StringComparer.Ordinal) { "localhost" };
         if (hostName is not null)
@@ -52,7 +52,11 @@ internal static class LanCertificates
         return (dns, addresses);
     }
 
-    public static Result LoadOrCreate(string directory, IEnumerable<IPAddress> lanAddresses, string? hostName, DateTimeOffset now)
+    /// <summary>Loads or makes the CA and the server certificate in <paramref name="directory"/> for this machine's current names and addresses.</summary>
+    public static Result ForThisMachine(string directory) =>
+        LoadOrCreate(directory, MachineAddresses.Lan(), MachineAddresses.HostName(), DateTimeOffset.UtcNow);
+
+    internal static Result LoadOrCreate(string directory, IEnumerable<IPAddress> lanAddresses, string? hostName, DateTimeOffset now)
     {
         CreateOwnerOnlyDirectory(directory);
         var (dnsNames, addresses) = NamesFor(lanAddresses, hostName);
@@ -90,7 +94,7 @@ internal static class LanCertificates
         string.Join(':', SHA256.HashData(certificate.RawData).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>The DNS names and IP addresses a certificate's subject alternative name lists.</summary>
-    public static (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses) SubjectAlternativeNames(X509Certificate2 certificate)
+    internal static (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses) SubjectAlternativeNames(X509Certificate2 certificate)
     {
         var extension = certificate.Extensions[Oids.SubjectAlternativeName];
         if (extension is null)
