@@ -5,6 +5,7 @@ import { randomId } from './b64';
 import { Bus } from './bus';
 import { CandidateBatcher, Channel, Message } from './channel';
 import { IceSettings, sameIce } from './ice';
+import * as paths from './paths';
 import { Db, Json, Stream, isObject } from './rtdb';
 import { withStartBitrate } from './sdp';
 import { verificationCode } from './verify';
@@ -431,7 +432,7 @@ export class CameraInbox {
   serverOffset = 0;
 
   constructor(private readonly ctx: PeerContext, private media: MediaStream, private readonly denied: () => void) {
-    this.path = 'rooms/' + ctx.roomId + '/calls/' + ctx.uid;
+    this.path = paths.inbox(ctx.roomId, ctx.uid);
   }
 
   start(): void {

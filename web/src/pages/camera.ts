@@ -7,6 +7,7 @@ import { deviceName, setDeviceName } from '../lib/device';
 import { SavedRoom, roomFromHash, viewerInvitationUrl } from '../lib/pairing';
 import { ICE_REFRESH_MS, IceSettings, loadIce } from '../lib/ice';
 import { CameraCall, CameraInbox } from '../lib/peer';
+import * as paths from '../lib/paths';
 import { DbError, Json } from '../lib/rtdb';
 import { sealKey } from '../lib/seal';
 import { StillPoster } from '../lib/stills';
@@ -98,7 +99,7 @@ async function restartMedia(): Promise<void> {
 }
 
 function presencePath(): string {
-  return 'rooms/' + inv!.room + '/cameras/' + session!.uid;
+  return paths.camera(inv!.room, session!.uid);
 }
 
 function presence(online: boolean): { [k: string]: Json } {
@@ -289,7 +290,7 @@ renameBtn.addEventListener('click', async () => {
   nameInput.value = name;
   if (!session || !inv) return;
   try {
-    await session.db.patch('rooms/' + inv.room + '/members/' + session.uid, { name });
+    await session.db.patch(paths.member(inv.room, session.uid), { name });
     await beat();
   } catch (e) {
     fail('Could not rename: ' + dbFailure(e).message);

@@ -3,6 +3,7 @@
 import { fromB64u } from '../lib/b64';
 import { Invitation, InvitationError, invitationFragment, invitationFromText, roomFromHash, savedRooms, saveRoom } from '../lib/pairing';
 import { PeerContext, ViewerCall } from '../lib/peer';
+import * as paths from '../lib/paths';
 import { Json, JsonObject, isObject } from '../lib/rtdb';
 import { ICE_REFRESH_MS, iceFrom, loadIce } from '../lib/ice';
 import { loadScanner } from '../lib/scanner';
@@ -318,7 +319,7 @@ async function main(): Promise<void> {
   const base = session.cfg.iceServers;
   let meta: Json = null;
   try {
-    meta = await session.db.get('rooms/' + inv.room + '/meta');
+    meta = await session.db.get(paths.meta(inv.room));
   } catch (e) {
     // Calls still work on the backend's ICE servers; the name shows next time.
   }
@@ -333,7 +334,7 @@ async function main(): Promise<void> {
   window.setInterval(() => {
     loadIce(peers.db, key, room, base).then((i) => (peers.ice = i), () => undefined);
   }, ICE_REFRESH_MS);
-  session.db.stream('rooms/' + room + '/cameras', { data: camerasChanged, denied: accessEnded });
+  session.db.stream(paths.cameras(room), { data: camerasChanged, denied: accessEnded });
   // Presence ages on the viewer's clock: re-check every few seconds.
   window.setInterval(() => {
     for (const uid of Object.keys(tiles)) {
