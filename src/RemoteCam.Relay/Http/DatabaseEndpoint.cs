@@ -9,7 +9,7 @@ using RemoteCam.Relay.Access;
 using RemoteCam.Relay.Data;
 using RemoteCam.Relay.Engine;
 using RemoteCam.Relay.Rules;
-using RemoteCam.Relay.Streaming;
+using RemoteCam.Relay.Transports.Sse;
 
 using static RemoteCam.Relay.Http.Responses;
 
@@ -279,7 +279,7 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
             return;
         }
 
-        var stream = new EventStream(request.Path, who, request.Export, settings.MaxQueuedEvents, settings.MaxQueuedBytes);
+        var stream = new SseListener(request.Path, who, request.Export, settings.MaxQueuedEvents, settings.MaxQueuedBytes);
         if (!database.Subscribe(stream))
         {
             await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, Errors.PermissionDenied);
