@@ -3,9 +3,12 @@
 // 2. bundles each web/src/pages/*.ts (and the on-demand QR scanner chunk) with esbuild to
 //    minified ES2017 IIFEs for old phones,
 // 3. copies web/static and draws the PNG icons the manifest needs,
-// 4. prints each bundle's size and fails when the camera page's JS exceeds 40 KB gzipped.
+// 4. builds the service worker (sw.js) with the list of those files and a version hashed from
+//    their bytes, so that every change of the pages is a new worker,
+// 5. prints each bundle's size and fails when the camera page's JS exceeds 40 KB gzipped.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -64,7 +67,27 @@ for (const p of pages) {
   }
 }
 
-// 4. Sizes.
+// 4. The service worker: the app shell is every file built so far.
+const shell = readdirSync(dist).filter((f) => !f.endsWith('.map')).sort();
+const hash = createHash('sha256');
+for (const f of shell) hash.update(f + '\0').update(readFileSync(join(dist, f)));
+try {
+  await build({
+    entryPoints: { sw: join(web, 'src', 'sw', 'sw.ts') },
+    outdir: dist,
+    bundle: true,
+    minify: true,
+    target: 'es2017',
+    format: 'iife',
+    legalComments: 'none',
+    logLevel: 'warning',
+    define: { __VERSION__: JSON.stringify(hash.digest('hex').slice(0, 16)), __SHELL__: JSON.stringify(shell) },
+  });
+} catch {
+  fail('esbuild failed for the service worker (see above).');
+}
+
+// 5. Sizes.
 let tooBig = false;
 for (const f of readdirSync(dist).filter((f) => f.endsWith('.js')).sort()) {
   const raw = readFileSync(join(dist, f));

@@ -33,16 +33,16 @@ public sealed class GridTests(BrowserFixture browser) : IClassFixture<BrowserFix
 
         // A tap enlarges a camera, alone on the screen; a second tap brings the grid back; then the other one.
         Assert.Contains("Tap a camera to enlarge it", await viewer.Page.Locator("#grid-hint:visible").InnerTextAsync(), StringComparison.Ordinal);
-        await viewer.Page.Locator(garageTile).ClickAsync();
+        await viewer.Page.Locator(Video(garageTile)).ClickAsync();
         Assert.Equal(["Garage"], await BigTilesAsync(viewer));
         Assert.False(await viewer.Page.Locator(porchTile).IsVisibleAsync(), "the porch tile still shows beside the enlarged garage");
         await viewer.ExpectFramesGrowAsync(Video(garageTile));
-        await viewer.Page.Locator(garageTile).ClickAsync();
+        await viewer.Page.Locator(Video(garageTile)).ClickAsync();
         Assert.Empty(await BigTilesAsync(viewer));
         Assert.True(await viewer.Page.Locator(porchTile).IsVisibleAsync(), "the grid did not come back");
-        await viewer.Page.Locator(porchTile).ClickAsync();
+        await viewer.Page.Locator(Video(porchTile)).ClickAsync();
         Assert.Equal(["Porch"], await BigTilesAsync(viewer));
-        await viewer.Page.Locator(porchTile).ClickAsync();
+        await viewer.Page.Locator(Video(porchTile)).ClickAsync();
         Assert.Empty(await BigTilesAsync(viewer));
 
         // The porch phone's page goes away: its tile says when it was last seen, the garage keeps playing.

@@ -13,6 +13,7 @@ function toggle(): void {
   if (!invitation) return;
   if (!invitePanel.hidden) {
     invitePanel.hidden = true;
+    inviteBtn.setAttribute('aria-expanded', 'false');
     return;
   }
   const url = viewerInvitationUrl(invitation);
@@ -20,6 +21,7 @@ function toggle(): void {
   inviteLink.href = url;
   inviteLink.textContent = url;
   invitePanel.hidden = false;
+  inviteBtn.setAttribute('aria-expanded', 'true');
 }
 
 inviteBtn.addEventListener('click', toggle);
@@ -28,5 +30,8 @@ inviteBtn.addEventListener('click', toggle);
 export function offerInvite(inv: Invitation | null): void {
   invitation = inv;
   inviteBtn.disabled = !inv;
-  if (!inv) invitePanel.hidden = true;
+  if (!inv) {
+    invitePanel.hidden = true;
+    inviteBtn.setAttribute('aria-expanded', 'false');
+  }
 }

@@ -6,7 +6,7 @@ import { Db, DbError, Json, isObject } from './rtdb';
 import { Direction, SealError, open, seal } from './seal';
 
 export type Message =
-  | { t: 'offer'; sdp: string }
+  | { t: 'offer'; sdp: string; name?: string }
   | { t: 'answer'; sdp: string }
   | { t: 'cand'; c: RTCIceCandidateInit[]; end?: boolean }
   | { t: 'bye'; reason?: string };

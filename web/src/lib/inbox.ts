@@ -27,6 +27,8 @@ export class CameraInbox {
   private stopped = false;
   /** serverTime - Date.now(), from the presence write's echo. */
   serverOffset = 0;
+  /** Sent instead of the microphone while a viewer talks (ducked), for every call. */
+  private audioOverride: MediaStreamTrack | null = null;
 
   constructor(private readonly ctx: PeerContext, private media: MediaStream, private readonly denied: () => void) {
     this.path = paths.inbox(ctx.roomId, ctx.uid);
@@ -82,6 +84,17 @@ export class CameraInbox {
     }
   }
 
+  /** The calls being answered or connected. */
+  list(): CameraCall[] {
+    return Object.keys(this.calls).map((id) => this.calls[id]);
+  }
+
+  /** Sends `track` instead of the microphone on every call (null: the microphone again). */
+  overrideAudio(track: MediaStreamTrack | null): void {
+    this.audioOverride = track;
+    for (const c of this.list()) c.overrideAudio(track);
+  }
+
   connectedCount(): number {
     return Object.keys(this.calls).filter((id) => this.calls[id].state === 'connected').length;
   }
@@ -108,6 +121,7 @@ export class CameraInbox {
         }
         if (call.v === undefined) continue; // only `created` so far
         const cc = new CameraCall(this.ctx, id, this.media, this.spare || undefined);
+        if (this.audioOverride) cc.overrideAudio(this.audioOverride);
         this.spare = null;
         window.setTimeout(() => this.prepare(), 1000);
         this.calls[id] = cc;

@@ -19,7 +19,12 @@ export interface SavedRoom extends Invitation {
   added: number;
 }
 
-export class InvitationError extends Error {}
+export class InvitationError extends Error {
+  /** What the person can do next (join.html says it after the message). */
+  constructor(message: string, readonly next = 'Scan the QR code again or paste the whole link; if that does not help, ask the owner for a new invitation.') {
+    super(message);
+  }
+}
 
 const ROOM_RE = /^[A-Za-z0-9_-]{20}$/;
 
@@ -40,7 +45,11 @@ export function parseInvitation(fragment: string): Invitation {
   const p = new URLSearchParams(fragment.replace(/^#/, ''));
   const v = p.get('v');
   if (v === null) throw new InvitationError('This is not a RemoteCam invitation.');
-  if (v !== '1') throw new InvitationError('This invitation has format version ' + v + ', which this page does not know; update the pages.');
+  if (v !== '1')
+    throw new InvitationError(
+      'This invitation has format version ' + v + ', which these pages do not know.',
+      'It was made by a newer RemoteCam: the owner should update the pages this device opens (or make the invitation with the same version).',
+    );
   const room = p.get('room') || '';
   if (!ROOM_RE.test(room)) throw new InvitationError('The invitation\'s room id is damaged.');
   const role = p.get('role');

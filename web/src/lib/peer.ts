@@ -4,9 +4,11 @@
 // RTCPeerConnection.
 import { Bus } from './bus';
 import { CandidateBatcher, Channel, Message } from './channel';
+import { ControlChannel } from './control';
 import { IceSettings } from './ice';
 import { Db } from './rtdb';
 import { withStartBitrate } from './sdp';
+import { Details, StatsSampler } from './stats';
 import { verificationCode } from './verify';
 
 export type CallState = 'calling' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
@@ -21,6 +23,10 @@ export interface CallEvents {
   ended: string;
   /** A STUN/TURN server failed (wrong credentials, unreachable), in words: why a call may not connect. */
   trouble: string;
+  /** The call's control channel opened (docs/protocol.md "Control channel"). */
+  control: ControlChannel;
+  /** Camera side: the viewer said (or changed) its name. */
+  name: string;
 }
 
 /** An `icecandidateerror` in words, or '' for one that is no news (a host candidate's address). */
@@ -92,6 +98,9 @@ export abstract class PeerCall {
   protected channel!: Channel;
   protected batcher: CandidateBatcher;
   protected over = false;
+  /** The control channel once open; null before and after. */
+  control: ControlChannel | null = null;
+  private sampler: StatsSampler | null = null;
 
   constructor(protected readonly ctx: PeerContext, watch = false, pc?: RTCPeerConnection) {
     // The "watch" moment for bench/ (ttff: watch → first decoded frame), before anything of the
@@ -146,10 +155,10 @@ export abstract class PeerCall {
    * Sends the local description (offer or answer) without the candidates it already carries,
    * then lets the candidate batches follow it.
    */
-  protected sendDescription(t: 'offer' | 'answer'): Promise<void> {
+  protected sendDescription(t: 'offer' | 'answer', name?: string): Promise<void> {
     const sdp = this.pc.localDescription!.sdp;
     this.batcher.covered(sdp);
-    const sent = this.channel.send({ t, sdp });
+    const sent = this.channel.send(t === 'offer' && name ? { t, sdp, name } : { t, sdp });
     this.batcher.release();
     return sent;
   }
@@ -184,6 +193,30 @@ export abstract class PeerCall {
     }
     this.onConnection(c);
   }
+
+  /** Wraps the call's data channel; `control` is emitted once it is open. */
+  protected attachControl(dc: RTCDataChannel): void {
+    const control = new ControlChannel(dc);
+    control.bus.on('open', () => {
+      if (this.over) return;
+      this.control = control;
+      this.bus.emit('control', control);
+    });
+    control.bus.on('closed', () => {
+      if (this.control === control) this.control = null;
+    });
+  }
+
+  /**
+   * Connection details from getStats (lib/stats.ts): what arrives on the viewer, what leaves on
+   * the camera. Rates compare with the previous call of this method.
+   */
+  details(): Promise<Details> {
+    if (!this.sampler) this.sampler = new StatsSampler(this.pc, this.statsDirection);
+    return this.sampler.sample();
+  }
+
+  protected abstract readonly statsDirection: 'in' | 'out';
 
   protected abstract onConnection(c: string): void;
   protected abstract offerAnswer(): [string | undefined, string | undefined];
@@ -222,6 +255,8 @@ export abstract class PeerCall {
     this.over = true;
     this.batcher.stop();
     if (this.channel) this.channel.close();
+    if (this.control) this.control.close();
+    this.control = null;
     this.pc.close();
     this.state = 'ended';
     this.bus.emit('state', 'ended');

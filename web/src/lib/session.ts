@@ -41,15 +41,45 @@ export async function connect(role: Role): Promise<Session> {
 export const NOT_VALID =
   'This invitation is no longer valid (the room was rotated or deleted), or this device was revoked. Ask the owner for a new invitation.';
 
+/**
+ * A refused invitation on a device that never joined that room: it cannot have been revoked there,
+ * so the sentence does not say so.
+ */
+export const NOT_ACCEPTED =
+  'This invitation does not open its room: the owner renewed the room\'s invitations (rotated) or deleted the room, or the code is damaged. ' +
+  'Scan the code again; if that does not help, ask the owner for a new invitation (“remotecam rooms invite ROOM”).';
+
+const JOINED_KEY = 'remotecam.joined';
+
+/** Whether this browser ever joined `room` as `role` (a revoked device must have). */
+export function joinedBefore(room: string, role: string): boolean {
+  try {
+    return (JSON.parse(localStorage.getItem(JOINED_KEY) || '[]') as string[]).indexOf(role + ':' + room) >= 0;
+  } catch (e) {
+    return false;
+  }
+}
+
+function markJoined(room: string, role: string): void {
+  try {
+    const list = JSON.parse(localStorage.getItem(JOINED_KEY) || '[]') as string[];
+    if (list.indexOf(role + ':' + room) < 0) localStorage.setItem(JOINED_KEY, JSON.stringify(list.concat(role + ':' + room)));
+  } catch (e) {
+    // private mode: the wording falls back to the general sentence
+  }
+}
+
 /** Writes the membership (docs/protocol.md "Joining"); a refusal forgets the invitation. */
 export async function join(s: Session, inv: Invitation, name = deviceName()): Promise<void> {
   const value = { role: inv.role, name, joined: { '.sv': 'timestamp' }, proof: await proof(inv.s, inv.room, inv.role) };
   try {
     await s.db.put(paths.member(inv.room, s.uid), value);
+    markJoined(inv.room, inv.role);
   } catch (e) {
     if (e instanceof DbError && e.denied) {
+      const before = joinedBefore(inv.room, inv.role);
       forgetRoom(inv.room, inv.role);
-      throw new SessionError(NOT_VALID, 'revoked');
+      throw before ? new SessionError(NOT_VALID, 'revoked') : new SessionError(NOT_ACCEPTED, 'error');
     }
     throw dbFailure(e);
   }

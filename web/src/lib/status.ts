@@ -2,9 +2,11 @@
 // errors, revocation) report here; the most serious one is shown.
 import { NetState } from './rtdb';
 
-export type State = 'connecting' | 'online' | 'offline' | 'error' | 'revoked';
+export type State = 'idle' | 'connecting' | 'online' | 'offline' | 'error' | 'revoked';
 
 let net: NetState = 'connecting';
+/** A harmless waiting state with nothing to connect to yet ("Not in a room yet."): grey, not red. */
+let idle: string | null = null;
 let onlineText = '';
 let offlineText: string | null = null;
 let error: string | null = null;
@@ -21,6 +23,10 @@ function render(): void {
   if (!el) return;
   let state: State = net;
   let text = net === 'online' && onlineText ? onlineText : net === 'offline' && offlineText ? offlineText : NET_TEXT[net];
+  if (idle !== null) {
+    state = 'idle';
+    text = idle;
+  }
   if (revoked) {
     state = 'revoked';
     text = revoked;
@@ -37,6 +43,12 @@ export function setNet(state: NetState, text?: string): void {
   net = state;
   offlineText = null;
   if (text) onlineText = text;
+  render();
+}
+
+/** Nothing to connect to yet (no room on this page): the status says so in grey. */
+export function setIdle(text: string): void {
+  idle = text;
   render();
 }
 

@@ -2,6 +2,8 @@
 // connection breaks, and hangs up with the reason in words when no path or no answer appears.
 import { randomId } from './b64';
 import { Channel, Message } from './channel';
+import { CONTROL_LABEL } from './control';
+import { deviceName } from './device';
 import { PeerCall, PeerContext, preferCodecs } from './peer';
 import { Json, Stream, isObject } from './rtdb';
 
@@ -30,13 +32,22 @@ export class ViewerCall extends PeerCall {
   private awaitingAnswer = false;
   /** The call ended because no path to the camera appeared (not a hang-up or a silent camera). */
   noPath = false;
+  protected readonly statsDirection = 'in';
+  /** Sends this viewer's microphone while it talks (docs/protocol.md "Talking"). */
+  private readonly audio: RTCRtpTransceiver;
 
   constructor(ctx: PeerContext, readonly cameraUid: string) {
     super(ctx, true);
     this.callId = ctx.uid + '-' + randomId(12);
     this.channel = new Channel(ctx.db, ctx.key, { roomId: ctx.roomId, cameraUid, callId: this.callId }, 'v', (m) => this.receive(m));
     preferCodecs(this.pc.addTransceiver('video', { direction: 'recvonly' }), 'video');
-    preferCodecs(this.pc.addTransceiver('audio', { direction: 'recvonly' }), 'audio');
+    // sendrecv from the start, without a track until the person talks: pushing to talk then only
+    // swaps the sender's track (replaceTrack), with no renegotiation.
+    this.audio = this.pc.addTransceiver('audio', { direction: 'sendrecv' });
+    preferCodecs(this.audio, 'audio');
+    // The control channel is part of the first offer (an m=application section), so it needs no
+    // renegotiation either; it opens once DTLS is up.
+    this.attachControl(this.pc.createDataChannel(CONTROL_LABEL, { ordered: true }));
     this.pc.ontrack = (ev) => {
       if (this.media.getTracks().indexOf(ev.track) < 0) this.media.addTrack(ev.track);
       this.bus.emit('media', this.media);
@@ -108,7 +119,7 @@ export class ViewerCall extends PeerCall {
       if (this.awaitingAnswer) this.hangUp('The camera did not answer.');
     }, ANSWER_TIMEOUT_MS);
     await this.firstCandidates(FIRST_CANDIDATE_WAIT_MS);
-    await this.sendDescription('offer');
+    await this.sendDescription('offer', deviceName());
   }
 
   private callChanged(value: Json): void {
@@ -160,6 +171,12 @@ export class ViewerCall extends PeerCall {
     this.listen();
     this.setState('reconnecting');
     this.offer(true).catch((e) => this.hangUp('ICE restart failed: ' + (e instanceof Error ? e.message : e)));
+  }
+
+  /** Talking: the microphone's track while the person talks, null when they stop. */
+  setTalkTrack(track: MediaStreamTrack | null): Promise<void> {
+    if (this.over) return Promise.resolve();
+    return this.audio.sender.replaceTrack(track);
   }
 
   /** Leaves the call and deletes it from the inbox. */

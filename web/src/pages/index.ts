@@ -1,8 +1,10 @@
 // index.html: the landing page; lists this browser's rooms and offers installation.
 import { savedRooms } from '../lib/pairing';
 import { setNet } from '../lib/status';
+import { registerServiceWorker } from '../lib/sw-register';
 
 setNet('online', 'Ready.');
+registerServiceWorker();
 
 const list = document.getElementById('rooms')!;
 const rooms = savedRooms();

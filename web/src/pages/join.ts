@@ -4,6 +4,7 @@ import { InvitationError, clearFragment, parseInvitation, saveRoom } from '../li
 import { SessionError, connect, join } from '../lib/session';
 import { setNet, showError, showRevoked } from '../lib/status';
 import * as paths from '../lib/paths';
+import { registerServiceWorker } from '../lib/sw-register';
 import { isObject } from '../lib/rtdb';
 
 const message = document.getElementById('message')!;
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   try {
     inv = parseInvitation(fragment);
   } catch (e) {
-    const text = e instanceof InvitationError ? e.message : String(e);
+    // What is wrong, then what to do next.
+    const text = e instanceof InvitationError ? e.message + ' ' + e.next : String(e);
     showError(text);
     say(text, true);
     next.hidden = false;
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
   }
 }
 
+registerServiceWorker();
 main();
 // Another invitation opened in this tab (only the fragment changed: no page load).
 window.addEventListener('hashchange', () => {

@@ -1,12 +1,17 @@
 // viewer.html: shows the room's cameras as a grid with presence, calls every online camera,
-// and adds rooms by scanning a QR code (camera or photo) or from a pasted link.
+// controls them (talk, snapshot, quality… on each tile), and adds rooms by scanning a QR code
+// (camera or photo) or from a pasted link.
+import { deviceName, setDeviceName } from '../lib/device';
 import { iceFrom } from '../lib/ice';
+import { askForName } from '../lib/naming';
 import { savedRooms, saveRoom } from '../lib/pairing';
 import * as paths from '../lib/paths';
 import { PeerContext } from '../lib/peer';
 import { Json, isObject } from '../lib/rtdb';
 import { RoomAccess, openRoom, pageRoom } from '../lib/startup';
-import { setNet, setOnlineText } from '../lib/status';
+import { dbFailure } from '../lib/session';
+import { fail, setIdle, setOnlineText } from '../lib/status';
+import { registerServiceWorker } from '../lib/sw-register';
 import { startScan, wireAddRoom } from '../viewer/add-room';
 import { CameraTile } from '../viewer/tile';
 
@@ -16,6 +21,11 @@ const empty = document.getElementById('empty')!;
 const problem = document.getElementById('problem')!;
 const roomPick = document.getElementById('room-pick')!;
 const roomSelect = document.getElementById('room') as HTMLSelectElement;
+const nameInput = document.getElementById('name') as HTMLInputElement;
+const renameBtn = document.getElementById('rename') as HTMLButtonElement;
+const updated = document.getElementById('updated')!;
+
+let access: RoomAccess | null = null;
 
 const tiles: { [uid: string]: CameraTile } = {};
 
@@ -116,18 +126,57 @@ async function watchRoom(access: RoomAccess): Promise<void> {
   });
 }
 
+/** The tile that keyboard shortcuts act on: the enlarged one, else the focused one. */
+function keyTile(): CameraTile | null {
+  const all = allTiles();
+  return all.filter((t) => t.big)[0] || all.filter((t) => t.el.contains(document.activeElement))[0] || (all.length === 1 ? all[0] : null);
+}
+
+/** Escape brings the grid back; holding T talks to the enlarged (or focused) camera. */
+function wireKeys(): void {
+  document.addEventListener('keydown', (e) => {
+    const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
+    if (e.key === 'Escape' && !document.fullscreenElement) {
+      const big = allTiles().filter((t) => t.big)[0];
+      if (big) big.toggleBig();
+    } else if ((e.key === 't' || e.key === 'T') && !e.repeat && !typing) {
+      const t = keyTile();
+      if (t) t.controls.pressTalk();
+    }
+  });
+  document.addEventListener('keyup', (e) => {
+    if (e.key === 't' || e.key === 'T') for (const t of allTiles()) t.controls.release();
+  });
+}
+
+/** A new name: the membership and every camera watched learn it. */
+async function rename(name: string): Promise<void> {
+  nameInput.value = name;
+  for (const t of allTiles()) t.controls.hello();
+  if (!access) return;
+  try {
+    await access.db.patch(paths.member(access.room, access.uid), { name });
+  } catch (e) {
+    fail('Could not rename: ' + dbFailure(e).message);
+  }
+}
+
 async function main(): Promise<void> {
+  registerServiceWorker(() => (updated.hidden = false));
+  nameInput.value = deviceName();
   const wantScan = location.hash === '#scan';
   const inv = pageRoom('viewer');
   if (wantScan) startScan();
   if (!inv) {
-    setNet('online', 'Not in a room yet.');
+    setIdle('Not in a room yet.');
     problem.textContent = 'This browser has no viewer invitation yet: scan the QR code of one (“remotecam rooms invite ROOM --role viewer”, or “Invite a viewer” on a camera) or paste its link below.';
+    problem.className = 'notice';
     problem.hidden = false;
     return;
   }
+  askForName((name) => rename(name));
   showRooms(inv.room);
-  const access = await openRoom('viewer', inv);
+  access = await openRoom('viewer', inv);
   if (access) await watchRoom(access);
 }
 
@@ -135,5 +184,8 @@ roomSelect.addEventListener('change', () => {
   location.replace('viewer.html#room=' + roomSelect.value);
   location.reload();
 });
+renameBtn.addEventListener('click', () => rename(setDeviceName(nameInput.value)));
+document.getElementById('reload')!.addEventListener('click', () => location.reload());
 wireAddRoom();
+wireKeys();
 main();

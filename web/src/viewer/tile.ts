@@ -1,11 +1,15 @@
 // One camera's tile on the viewer page: name, presence, battery, the call's state and
-// verification code, the live video — or, while no live path exists, the camera's still pictures.
+// verification code, the live video — or, while no live path exists, the camera's still pictures —
+// and its connection details and controls (viewer/controls.ts). It enlarges on a tap or
+// Enter/Space (Escape returns to the grid, viewer.ts) and goes full screen.
 // The tile listens to its Dialer's calls; it never touches a peer connection.
+import { deviceName } from '../lib/device';
 import { Dialer } from '../lib/dialer';
 import { PeerContext } from '../lib/peer';
 import { JsonObject, isObject } from '../lib/rtdb';
 import { STILL_EVERY_MS, Still, StillWatcher } from '../lib/stills';
 import { ViewerCall } from '../lib/viewer-call';
+import { TileControls } from './controls';
 
 /** A camera counts as online this long after its last heartbeat (docs/protocol.md "Presence"). */
 const FRESH_MS = 75000;
@@ -45,6 +49,7 @@ export class CameraTile {
   private still: HTMLImageElement | null = null;
   private stillAt = 0;
   private stopped = false;
+  readonly controls: TileControls;
 
   constructor(private readonly grid: HTMLElement, private readonly ctx: PeerContext, readonly uid: string) {
     const el = this.el;
@@ -65,7 +70,26 @@ export class CameraTile {
     this.verify.title = 'Verification code: the camera shows the same one when nobody is in the middle';
     el.appendChild(video);
     el.appendChild(info);
-    el.addEventListener('click', () => this.toggleBig());
+    // Reachable and operable by keyboard: Tab to a tile, Enter or Space enlarges it.
+    el.tabIndex = 0;
+    el.setAttribute('role', 'group');
+    el.setAttribute('aria-label', 'Camera');
+    el.setAttribute('aria-expanded', 'false');
+    this.controls = new TileControls(el, video, () => this.cameraName);
+    this.controls.selfName = deviceName;
+    this.controls.fullBtn.addEventListener('click', () => this.fullScreen());
+    el.addEventListener('click', (e) => {
+      const t = e.target as HTMLElement;
+      if (t.closest && t.closest('.controls, .details, .control-message')) return;
+      this.toggleBig();
+    });
+    el.addEventListener('keydown', (e) => {
+      if (e.target !== el) return;
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        this.toggleBig();
+      } else if (e.key === 'f' || e.key === 'F') this.fullScreen();
+    });
     grid.appendChild(el);
     this.dialer = new Dialer(ctx, uid, () => ({ online: this.online, saidOffline: this.data.online === false }));
     this.dialer.bus.on('call', (call) => this.showCall(call));
@@ -80,20 +104,45 @@ export class CameraTile {
     return this.still !== null;
   }
 
-  private toggleBig(): void {
-    const big = !this.el.classList.contains('big');
+  get cameraName(): string {
+    return typeof this.data.name === 'string' ? this.data.name : 'Camera';
+  }
+
+  get big(): boolean {
+    return this.el.classList.contains('big');
+  }
+
+  /** Enlarges this tile (alone on the screen, with sound) or brings the grid back. */
+  toggleBig(): void {
+    const big = !this.big;
     const all = this.grid.querySelectorAll('.camera');
-    for (let i = 0; i < all.length; i++) all[i].classList.remove('big');
+    for (let i = 0; i < all.length; i++) {
+      all[i].classList.remove('big');
+      all[i].setAttribute('aria-expanded', 'false');
+    }
     this.el.classList.toggle('big', big);
+    this.el.setAttribute('aria-expanded', big ? 'true' : 'false');
     this.grid.classList.toggle('has-big', big);
     // A tap is a user gesture: a good moment to turn the sound on for the enlarged camera.
     this.video.muted = !big;
     this.video.play().catch(() => undefined);
+    this.el.focus();
+  }
+
+  /** Full screen for this camera (iPhones: the video's own full screen). */
+  fullScreen(): void {
+    const el = this.el as HTMLElement & { webkitRequestFullscreen?: () => void };
+    const v = this.video as HTMLVideoElement & { webkitEnterFullscreen?: () => void };
+    if (!this.big) this.toggleBig();
+    if (el.requestFullscreen) el.requestFullscreen().catch(() => undefined);
+    else if (el.webkitRequestFullscreen) el.webkitRequestFullscreen();
+    else if (v.webkitEnterFullscreen) v.webkitEnterFullscreen();
   }
 
   /** Name, presence and battery from `data`. */
   render(): void {
-    this.name.textContent = typeof this.data.name === 'string' ? this.data.name : 'Camera';
+    this.name.textContent = this.cameraName;
+    this.el.setAttribute('aria-label', this.cameraName);
     const online = this.online;
     const lastSeen = typeof this.data.lastSeen === 'number' ? this.data.lastSeen : 0;
     this.presence.className = 'presence ' + (online ? 'online' : 'offline');
@@ -103,7 +152,10 @@ export class CameraTile {
         ? 'offline, last seen ' + ago(Date.now() - Math.min(Date.now(), this.lastHeard || lastSeen))
         : 'offline';
     const b = this.data.battery;
-    this.battery.textContent = isObject(b) && typeof b.level === 'number' ? 'battery ' + Math.round(b.level * 100) + '%' + (b.charging ? ' ⚡' : '') : '';
+    const known = isObject(b) && typeof b.level === 'number';
+    const low = known && isObject(b) && (b.level as number) <= 0.2 && !b.charging;
+    this.battery.textContent = known && isObject(b) ? 'battery ' + Math.round((b.level as number) * 100) + '%' + (b.charging ? ' ⚡' : low ? ', not charging: plug it in' : '') : '';
+    this.battery.classList.toggle('low', !!low);
   }
 
   /** `.call`: the still picture's line (while stills are shown) and the call's state or last failure. */
@@ -121,9 +173,11 @@ export class CameraTile {
     const dialer = this.dialer;
     this.showCallLine('calling…' + (dialer.lastFailure ? ' (last attempt: ' + dialer.lastFailure + ')' : ''));
     this.verify.textContent = '';
+    this.controls.attach(call);
     call.bus.on('media', (m) => {
       if (this.video.srcObject !== m) this.video.srcObject = m;
       this.video.play().catch(() => undefined);
+      this.controls.mediaChanged();
     });
     // Why a call may not connect (a STUN/TURN server refused or is silent), shown until it does.
     let trouble = '';
