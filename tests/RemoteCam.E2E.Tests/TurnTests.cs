@@ -8,37 +8,6 @@ namespace RemoteCam.E2E.Tests;
 /// </summary>
 public sealed class TurnTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    // Keeps every peer connection a page makes, so the test can ask which path the call took.
-    private const string KeepPeerConnections = """
-        (() => {
-          const Original = RTCPeerConnection;
-          const kept = (window.__pcs = []);
-          const Patched = function (config) { const pc = new Original(config); kept.push(pc); return pc; };
-          Patched.prototype = Original.prototype;
-          Patched.generateCertificate = Original.generateCertificate;
-          window.RTCPeerConnection = Patched;
-        })();
-        """;
-
-    // The selected pair of every connected peer connection: local type, remote address and port, e.g. "relay 127.0.0.1 55592".
-    private const string SelectedPairs = """
-        async () => {
-          const out = [];
-          for (const pc of window.__pcs || []) {
-            if (pc.connectionState !== 'connected') continue;
-            const stats = await pc.getStats();
-            stats.forEach(s => {
-              if (s.type === 'transport' && s.selectedCandidatePairId) {
-                const pair = stats.get(s.selectedCandidatePairId);
-                const remote = stats.get(pair.remoteCandidateId);
-                out.push(stats.get(pair.localCandidateId).candidateType + ' ' + (remote.address || remote.ip) + ' ' + remote.port);
-              }
-            });
-          }
-          return out;
-        }
-        """;
-
     // The viewer tiles' `.call` lines; empty while join.html goes on to viewer.html.
     private static async Task<string> TileCallsAsync(Device viewer)
     {
@@ -64,7 +33,7 @@ public sealed class TurnTests(BrowserFixture browser) : IClassFixture<BrowserFix
 
         await using var camera = await browser.StartCameraAsync(room);
         await using var viewer = await browser.NewDeviceAsync("viewer");
-        await viewer.Context.AddInitScriptAsync(KeepPeerConnections);
+        await viewer.Context.AddInitScriptAsync(PeerConnections.Keep);
         await viewer.GotoAsync(room.ViewerInvitation);
         await viewer.ExpectFramesGrowAsync(Device.ViewerVideo);
         await camera.ExpectViewersAsync(1);
@@ -72,7 +41,7 @@ public sealed class TurnTests(BrowserFixture browser) : IClassFixture<BrowserFix
         // The live video went through coturn: the viewer's end is a relay candidate and the camera's end is an
         // port coturn relays from (a relay candidate, or one learned from its checks, whose address the browser hides), and both
         // pages allocated there.
-        var pairs = await viewer.Page.EvaluateAsync<string[]>(SelectedPairs);
+        var pairs = await PeerConnections.SelectedPairsAsync(viewer.Page);
         Assert.True(
             pairs.Length == 1 && pairs[0].Split(' ') is ["relay", "127.0.0.1" or "" or "undefined", var port] && int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) is var p
                 && p >= turn.RelayPorts.Min && p <= turn.RelayPorts.Max,

@@ -3,24 +3,28 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using RemoteCam.Cli.Cli;
+using RemoteCam.Cli.Rooms;
 
 namespace RemoteCam.Cli.Commands;
 
-/// <summary><c>remotecam rooms revoke ROOM DEVICE_UID</c>: removes the membership and marks the uid revoked, so it cannot join again.</summary>
+/// <summary>
+/// <c>remotecam rooms revoke ROOM DEVICE</c> (a uid or the device's name): removes the membership and marks the uid
+/// revoked, so it cannot join again.
+/// </summary>
 internal static class RoomsRevokeCommand
 {
     public static Command Create(CliConsole console, GlobalOptions global)
     {
         var room = RoomsCommand.RoomArgument();
-        var device = new Argument<string>("DEVICE_UID") { Description = "The member's uid (see 'remotecam rooms show ROOM')." };
+        var device = new Argument<string>("DEVICE") { Description = "The member's uid or name (see 'remotecam rooms show ROOM'); a name two members share is refused." };
         var command = new Command("revoke", "Remove a device from a room and keep it from joining again (its open streams end at once).") { room, device };
         command.SetAction((parse, cancellationToken) => RoomsCommand.RunAsync(parse, global, console, async context =>
         {
             var id = parse.GetValue(room)!;
-            var uid = parse.GetValue(device)!;
-            if (uid.Length is 0 or > 128 || uid.IndexOfAny(['/', '.', '#', '$', '[', ']']) >= 0 || uid.Any(char.IsControl))
+            var wanted = parse.GetValue(device)!;
+            if (wanted.Trim().Length == 0)
             {
-                return console.Fail($"'{uid}' is not a device uid.", ExitCodes.Usage);
+                return console.Fail("name the device by its uid or name.", ExitCodes.Usage);
             }
 
             if (await context.MetaAsync(id, cancellationToken) is null)
@@ -28,13 +32,21 @@ internal static class RoomsRevokeCommand
                 return context.UnknownRoom(id);
             }
 
-            var member = await context.Database.GetAsync($"rooms/{id}/members/{uid}", null, cancellationToken);
-            if (member.ValueKind == JsonValueKind.Null)
+            var members = RoomsCommand.Members(await context.Database.GetAsync($"rooms/{id}/members", null, cancellationToken));
+            string uid;
+            string? name;
+            switch (DeviceLookup.Find(members, wanted))
             {
-                var revoked = await context.Database.GetAsync($"rooms/{id}/revoked/{uid}", null, cancellationToken);
-                return console.Fail(revoked.ValueKind == JsonValueKind.Null
-                    ? $"device {uid} is not a member of room {id}; see 'remotecam rooms show {id}'."
-                    : $"device {uid} is already revoked from room {id}.");
+                case DeviceMatch.Found found:
+                    (uid, name) = (found.Uid, (string?)found.Member["deviceName"]);
+                    break;
+                case DeviceMatch.Ambiguous ambiguous:
+                    return DeviceLookup.RefuseAmbiguous(console, id, wanted, ambiguous.Matches);
+                default:
+                    var revoked = IsUid(wanted) ? await context.Database.GetAsync($"rooms/{id}/revoked/{wanted}", null, cancellationToken) : default;
+                    return console.Fail(revoked.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
+                        ? DeviceLookup.NotAMember(id, wanted)
+                        : $"device {wanted} is already revoked from room {id}.");
             }
 
             // One update: the membership goes and the mark that refuses re-joining appears together.
@@ -43,10 +55,14 @@ internal static class RoomsRevokeCommand
                 new JsonObject { [$"rooms/{id}/members/{uid}"] = null, [$"rooms/{id}/revoked/{uid}"] = true },
                 cancellationToken);
             return context.Result(
-                new JsonObject { ["room"] = id, ["revoked"] = uid },
-                () => console.WriteLine($"Revoked device {uid} from room {id}: it is no longer a member and cannot join again under this uid. "
+                new JsonObject { ["room"] = id, ["revoked"] = uid, ["name"] = name },
+                () => console.WriteLine($"Revoked device {uid}{(name is null ? "" : $" ('{name}')")} from room {id}: it is no longer a member and cannot join again under this uid. "
                     + $"If its invitation may be copied to another device, also run 'remotecam rooms rotate {id}'."));
         }));
         return command;
     }
+
+    /// <summary>Whether <paramref name="text"/> can be a uid (a database key): names may hold any characters.</summary>
+    private static bool IsUid(string text) =>
+        text.Length is > 0 and <= 128 && text.IndexOfAny(['/', '.', '#', '$', '[', ']', ' ']) < 0 && !text.Any(char.IsControl);
 }

@@ -13,7 +13,12 @@ internal static class RoomsShowCommand
     public static Command Create(CliConsole console, GlobalOptions global)
     {
         var room = RoomsCommand.RoomArgument();
-        var command = new Command("show", "Show a room: its meta, its members with role, device name, joined and presence, and its revoked devices.") { room };
+        var device = new Argument<string?>("DEVICE")
+        {
+            Description = "Show only this member: its uid or name (a name two members share is refused).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var command = new Command("show", "Show a room: its meta, its members with role, device name, joined and presence, and its revoked devices.") { room, device };
         command.SetAction((parse, cancellationToken) => RoomsCommand.RunAsync(parse, global, console, async context =>
         {
             var id = parse.GetValue(room)!;
@@ -41,6 +46,20 @@ internal static class RoomsShowCommand
                 }
 
                 list.Add(member);
+            }
+
+            if (parse.GetValue(device) is { } wanted)
+            {
+                switch (DeviceLookup.Find([.. list.Select(m => m!.AsObject())], wanted))
+                {
+                    case DeviceMatch.Found found:
+                        list = [found.Member.DeepClone()];
+                        break;
+                    case DeviceMatch.Ambiguous ambiguous:
+                        return DeviceLookup.RefuseAmbiguous(console, id, wanted, ambiguous.Matches);
+                    default:
+                        return console.Fail(DeviceLookup.NotAMember(id, wanted));
+                }
             }
 
             var revoked = new JsonArray();

@@ -50,7 +50,16 @@ internal sealed class RelayHost : IAsyncDisposable
     /// <summary>Stops the relay (its streams end) and starts a new one on the same port and data directory.</summary>
     public async Task RestartAsync()
     {
-        await Server.DisposeAsync();
+        await StopAsync();
+        await StartAgainAsync();
+    }
+
+    /// <summary>Stops the relay: its port refuses connections, as an unreachable server does, until <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync() => await Server.DisposeAsync();
+
+    /// <summary>Starts the relay again on the same port and data directory after <see cref="StopAsync"/>.</summary>
+    public async Task StartAgainAsync()
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (true)
         {
