@@ -7,7 +7,8 @@ namespace RemoteCam.E2E.Tests;
 /// <summary>
 /// The viewer controls the camera over the call's data channel, and each control changes what the other side
 /// receives (docs/pages.md "Controlling a camera"): measured with getStats and the received pictures from the
-/// test's side, not from what the pages say. One session (two fake cameras, a fake microphone) for all of them.
+/// test's side, not from what the pages say. One session (Chromium's fake camera and microphone, plus a second,
+/// grey camera in the camera phone's device list) for all of them.
 /// </summary>
 public sealed class ControlTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
@@ -20,6 +21,38 @@ public sealed class ControlTests(BrowserFixture browser) : IClassFixture<Browser
           battery.level = 0.15;
           battery.charging = false;
           navigator.getBattery = () => Promise.resolve(battery);
+        })();
+        """;
+
+    // A second camera in the device list: grey, with a moving white square, drawn on a canvas. (Chromium's own second
+    // fake device is a depth camera whose frames WebRTC does not send.) The first camera stays Chromium's fake one.
+    private const string SecondCamera = """
+        (() => {
+          const md = navigator.mediaDevices;
+          const realGum = md.getUserMedia.bind(md), realList = md.enumerateDevices.bind(md);
+          const grey = { deviceId: 'grey-camera', groupId: 'grey', kind: 'videoinput', label: 'Grey camera' };
+          md.enumerateDevices = async () => {
+            const list = (await realList()).map(d => ({ deviceId: d.deviceId, groupId: d.groupId, kind: d.kind, label: d.label }));
+            return list.concat([grey]);
+          };
+          md.getUserMedia = async c => {
+            const v = c && c.video, id = v && v.deviceId && (v.deviceId.exact || v.deviceId);
+            if (id !== grey.deviceId) return realGum(c);
+            const canvas = document.createElement('canvas');
+            canvas.width = 1280; canvas.height = 720;
+            const g = canvas.getContext('2d');
+            let n = 0;
+            const draw = () => { g.fillStyle = '#808080'; g.fillRect(0, 0, 1280, 720); g.fillStyle = '#fff'; g.fillRect((n++ * 16) % 1200, 320, 80, 80); };
+            draw();
+            const timer = setInterval(draw, 50);
+            const stream = canvas.captureStream(20), track = stream.getVideoTracks()[0];
+            const settings = track.getSettings.bind(track), stop = track.stop.bind(track);
+            track.getSettings = () => Object.assign(settings(), { deviceId: grey.deviceId, width: 1280, height: 720 });
+            track.stop = () => { clearInterval(timer); stop(); };
+            Object.defineProperty(track, 'label', { value: grey.label });
+            if (c.audio) stream.addTrack((await realGum({ audio: c.audio })).getAudioTracks()[0]);
+            return stream;
+          };
         })();
         """;
 
@@ -45,12 +78,12 @@ public sealed class ControlTests(BrowserFixture browser) : IClassFixture<Browser
         await using var relay = await RelayHost.StartAsync();
         using var owner = await Owner.ForRelayAsync(relay);
         var room = await owner.CreateRoomAsync("Home");
-        await using var twoCameras = await browser.LaunchWithTwoCamerasAsync();
 
-        // The camera phone, on a low battery, with the test's eyes on its peer connections.
-        await using var camera = await Device.NewAsync("camera", twoCameras);
+        // The camera phone, on a low battery, with two cameras and the test's eyes on its peer connections.
+        await using var camera = await browser.NewDeviceAsync("camera");
         await camera.Context.AddInitScriptAsync(PeerConnections.Keep);
         await camera.Context.AddInitScriptAsync(LowBattery);
+        await camera.Context.AddInitScriptAsync(SecondCamera);
         await camera.GotoAsync(room.CameraInvitation);
         await camera.WaitForStatusAsync("online");
         await camera.ExpectFramesGrowAsync(Device.CameraPreview, gain: 5);
@@ -61,7 +94,7 @@ public sealed class ControlTests(BrowserFixture browser) : IClassFixture<Browser
         await camera.Page.Locator("#name-ask button[type=submit]").ClickAsync();
 
         // The viewer is asked for its name (suggested from the device), chooses one, and watches.
-        await using var viewer = await Device.NewAsync("viewer", twoCameras);
+        await using var viewer = await browser.NewDeviceAsync("viewer");
         await viewer.Context.AddInitScriptAsync(PeerConnections.Keep);
         await viewer.GotoAsync(room.ViewerInvitation);
         await viewer.ExpectFramesGrowAsync(Device.ViewerVideo);
@@ -116,16 +149,16 @@ public sealed class ControlTests(BrowserFixture browser) : IClassFixture<Browser
         await viewer.Page.Locator(Tile + " .controls .pause").ClickAsync();
         await viewer.ExpectFramesGrowAsync(Device.ViewerVideo);
 
-        // Switching the camera: the camera opens its other one, and the viewer receives its (grey) picture.
+        // Switching the camera: the camera opens its other one, and the viewer receives its grey picture.
         Assert.True(await ChromaAsync(viewer) > 10, "the first camera's picture is not colourful");
         await viewer.Page.Locator(Tile + " .controls .switch").ClickAsync();
         await Eventually.WaitAsync(
             () => camera.Page.EvaluateAsync<string>("() => { const v = document.querySelector('video#preview'); const t = v && v.srcObject && v.srcObject.getVideoTracks()[0]; return t ? t.label : ''; }"),
-            label => label == "fake_device_1",
+            label => label == "Grey camera",
             Device.ConnectTime,
             async label => $"the camera uses '{label}'.\n{await camera.DiagnosticsAsync()}");
         await Eventually.WaitAsync(() => ChromaAsync(viewer), c => c is >= 0 and < 3, Device.ConnectTime, c => Task.FromResult($"the viewer's picture still has colour {c:0.0}"));
-        Assert.Equal("fake_device_1", await viewer.Page.Locator(Tile + " .controls").GetAttributeAsync("data-camera"));
+        Assert.Equal("Grey camera", await viewer.Page.Locator(Tile + " .controls").GetAttributeAsync("data-camera"));
         await viewer.ExpectFramesGrowAsync(Device.ViewerVideo);
 
         // A snapshot is saved on the viewer with the camera track's full size.

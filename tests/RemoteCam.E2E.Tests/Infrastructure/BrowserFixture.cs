@@ -35,16 +35,6 @@ public sealed class BrowserFixture : IAsyncLifetime
             _playwright ?? throw new InvalidOperationException("Playwright has not started."),
             ["--use-file-for-fake-video-capture=" + y4mFile]);
 
-    /// <summary>
-    /// A browser whose devices have two fake cameras: <c>fake_device_0</c> (the colour test pattern) and
-    /// <c>fake_device_1</c> (Chromium's second fake device, a grey picture), to switch between.
-    /// </summary>
-    internal Task<IBrowser> LaunchWithTwoCamerasAsync() =>
-        DebianChromium.LaunchAsync(
-            _playwright ?? throw new InvalidOperationException("Playwright has not started."),
-            ["--use-fake-device-for-media-stream=device-count=2"],
-            without: ["--use-fake-device-for-media-stream"]);
-
     /// <summary>A browser that asks before giving a page the camera (no fake permission UI): headless, nobody answers, so it refuses.</summary>
     internal Task<IBrowser> LaunchAskingForCameraAsync() =>
         DebianChromium.LaunchAsync(
