@@ -47,6 +47,15 @@ public sealed class TurnTests(BrowserFixture browser) : IClassFixture<BrowserFix
                 && p >= turn.RelayPorts.Min && p <= turn.RelayPorts.Max,
             $"selected candidate pairs: [{string.Join(", ", pairs)}], coturn relays from ports {turn.RelayPorts.Min}-{turn.RelayPorts.Max}\n{turn.Log}");
         Assert.True(turn.AllocationsOf(turn.Username) >= 2, $"coturn allocated {turn.AllocationsOf(turn.Username)} times for the room's user.\n{turn.Log}");
+
+        // The tile's connection details (from getStats) say so, and name the TURN server.
+        var details = await Eventually.WaitAsync(
+            () => viewer.Page.Locator("#cameras .camera .details").InnerTextAsync(),
+            t => t.StartsWith("via TURN " + turn.Url.Split('?')[0], StringComparison.Ordinal) && t.Contains(" ms", StringComparison.Ordinal),
+            Device.ConnectTime,
+            async t => $"the tile's details say \"{t}\", expected via TURN {turn.Url}.\n{await viewer.DiagnosticsAsync()}");
+        Assert.Equal("turn", await viewer.Page.Locator("#cameras .camera .details").GetAttributeAsync("data-path"));
+        Assert.Contains("fps", details, StringComparison.Ordinal);
         Assert.Equal(0, turn.RejectedCredentials);
 
         // The TURN server, its user and password are in the database only sealed.

@@ -81,7 +81,7 @@ export async function openRoom(role: Role, inv: SavedRoom, onlineText?: string):
   let session: Session;
   try {
     session = await startSession(role, inv, (message, ms) =>
-      setOffline('Backend unreachable: ' + message + ' Trying again in ' + Math.round(ms / 1000) + ' s.'),
+      setOffline('Waiting for the network: ' + message + ' Trying again in ' + Math.round(ms / 1000) + ' s.'),
     );
   } catch (e) {
     const err = dbFailure(e);
