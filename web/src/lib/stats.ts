@@ -5,7 +5,7 @@
 export interface Details {
   /** 'direct' (host or STUN candidates on both ends) or 'turn' (a relay candidate on either end). */
   path: 'direct' | 'turn' | '';
-  /** In words: "direct, same network", "via TURN turn:host:3478", … */
+  /** In words: "direct, same network", "direct, through NAT", "direct", "via TURN turn:host:3478", … */
   route: string;
   /** Round-trip time of the selected candidate pair, ms; null when not measured yet. */
   rttMs: number | null;
@@ -68,7 +68,8 @@ export class StatsSampler {
         route = "via the other side's TURN server";
       } else {
         path = 'direct';
-        route = lt === 'host' && rt === 'host' ? 'direct, same network' : 'direct, through NAT';
+        // srflx: an address a STUN server saw, so a NAT is in between; host on both ends: one network.
+        route = lt === 'srflx' || rt === 'srflx' ? 'direct, through NAT' : lt === 'host' && rt === 'host' ? 'direct, same network' : 'direct';
       }
     }
     const rtt = pair ? num(pair.currentRoundTripTime) : null;
