@@ -63,7 +63,7 @@ public sealed class MotionTests(MotionTests.Run run) : IClassFixture<MotionTests
         Assert.Equal("vp8", probe.Codec);
         // The duration in the file is the one the recorder measured, and what the frames span.
         Assert.InRange(probe.Duration, (clip.DurationMs / 1000) - 0.5, (clip.DurationMs / 1000) + 0.5);
-        var frames = await Ffmpeg.DecodeGrayAsync(run.ClipFile, probe.Width, probe.Height);
+        var frames = await Ffmpeg.DecodeRgbAsync(run.ClipFile, probe.Width, probe.Height);
         var numbers = frames.Select(f => MotionVideo.FrameNumber(f, probe.Width, probe.Height)).ToList();
         var spanned = (numbers[^1] - numbers[0] + 1) / (double)MotionVideo.Fps;
         Assert.InRange(probe.Duration, spanned - 0.5, spanned + 0.5);
@@ -101,8 +101,7 @@ public sealed class MotionTests(MotionTests.Run run) : IClassFixture<MotionTests
         public async Task InitializeAsync()
         {
             Directory.CreateDirectory(_folder);
-            var video = Path.Combine(_folder, "motion.y4m");
-            await MotionVideo.WriteAsync(video);
+            var video = await MotionVideo.FileAsync();
             await using var relay = await RelayHost.StartAsync();
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await DebianChromium.LaunchAsync(playwright, ["--use-file-for-fake-video-capture=" + video]);
@@ -110,12 +109,7 @@ public sealed class MotionTests(MotionTests.Run run) : IClassFixture<MotionTests
             // Any page of the relay's origin serves: motion.js is loaded next to it, as camera.html loads it.
             await device.GotoAsync(new Uri(relay.Url, "index.html").ToString());
             var harness = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Scripts", "motion-harness.js"));
-            var top = MotionVideo.MarkerTop;
-            await device.Page.EvaluateAsync(harness, new
-            {
-                marker = new[] { new[] { 0, top }, [1, top], [1, 1], [0, 1] },
-                path = new[] { new[] { 0, MotionVideo.PathTop }, [1, MotionVideo.PathTop], [1, MotionVideo.PathBottom], [0, MotionVideo.PathBottom] },
-            });
+            await device.Page.EvaluateAsync(harness, new[] { new[] { 0, MotionVideo.PathTop }, [1, MotionVideo.PathTop], [1, MotionVideo.PathBottom], [0, MotionVideo.PathBottom] });
             await Eventually.WaitAsync(
                 () => device.Page.EvaluateAsync<bool>("() => window.__motion.done || window.__motion.looped === true"),
                 done => done,

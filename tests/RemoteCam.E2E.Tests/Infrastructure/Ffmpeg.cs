@@ -77,13 +77,13 @@ internal static class Ffmpeg
 
     /// <summary>
     /// Decodes every frame; fails when ffmpeg reports any error (a truncated or damaged file). Returns
-    /// the frames' luma planes (width × height bytes each).
+    /// the frames as RGB pictures (3 bytes a pixel, width × height pixels each).
     /// </summary>
-    public static async Task<IReadOnlyList<byte[]>> DecodeGrayAsync(string file, int width, int height)
+    public static async Task<IReadOnlyList<byte[]>> DecodeRgbAsync(string file, int width, int height)
     {
-        var (exit, output, errors) = await RunAsync("ffmpeg", "-v", "error", "-i", file, "-f", "rawvideo", "-pix_fmt", "gray", "-");
+        var (exit, output, errors) = await RunAsync("ffmpeg", "-v", "error", "-i", file, "-f", "rawvideo", "-pix_fmt", "rgb24", "-");
         Assert.True(exit == 0 && errors.Length == 0, $"ffmpeg could not decode {file} cleanly (exit {exit}): {errors}");
-        var size = width * height;
+        var size = 3 * width * height;
         return [.. Enumerable.Range(0, output.Length / size).Select(i => output.AsSpan(i * size, size).ToArray())];
     }
 }

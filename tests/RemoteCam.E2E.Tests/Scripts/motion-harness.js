@@ -1,10 +1,9 @@
 // Runs the camera page's motion detection and recording (motion.js, the real bundle) on this
 // browser's fake camera (MotionVideo), as camera.html composes them: a RecordingController with
-// medium sensitivity, ignoring the frame-number strip at the bottom. A second detector, fed the
-// same frames, also ignores the object's path (a zone). Everything lands in window.__motion; `done`
-// once a clip was recorded and the file's frame 228 was analysed. Argument: the zones as
-// { marker: [...points], path: [...points] }.
-async (zones) => {
+// medium sensitivity. A second detector, fed the same frames, ignores the object's path (a zone
+// whose polygon is the argument). Everything lands in window.__motion; `done` once a clip was
+// recorded and the file's frame 228 was analysed.
+async (path) => {
   const script = document.createElement('script');
   script.src = 'motion.js';
   document.head.appendChild(script);
@@ -19,13 +18,16 @@ async (zones) => {
   video.srcObject = stream;
   document.body.appendChild(video);
   await video.play();
-  const marker = { kind: 'ignore', points: zones.marker };
-  const path = { kind: 'ignore', points: zones.path };
-  // The frame number drawn in the strip (MotionVideo.FrameNumber).
-  const frameNo = (luma, w, h) => {
-    const y = Math.floor((231 * h) / 240);
+  // The frame number drawn in the strip (MotionVideo.FrameNumber): read from the same frame the detector got.
+  const canvas = document.createElement('canvas');
+  canvas.width = 320;
+  canvas.height = 240;
+  const g = canvas.getContext('2d', { willReadFrequently: true });
+  const frameNo = () => {
+    g.drawImage(video, 0, 0, 320, 240);
+    const row = g.getImageData(0, 231, 320, 1).data;
     let n = 0;
-    for (let k = 0; k < 8; k++) if (luma[y * w + Math.floor(((16 + k * 24) * w) / 320)] > 128) n |= 1 << k;
+    for (let k = 0; k < 8; k++) if (row[4 * (16 + k * 24)] > 170) n |= 1 << k;
     return n;
   };
   const out = (window.__motion = { frames: [], clips: [], errors: [], done: false });
@@ -34,21 +36,20 @@ async (zones) => {
   let zoned = null;
   controller.bus.on('state', (s) => { if (s.error) out.errors.push(s.error); });
   controller.bus.on('frame', (f) => {
-    if (!zoned) zoned = new m.MotionDetector(f.width, f.height, m.paramsFor('medium'), [marker, path]);
+    if (!zoned) zoned = new m.MotionDetector(f.width, f.height, m.paramsFor('medium'), [{ kind: 'ignore', points: path }]);
     const z = zoned.analyse(f.luma, f.report.at);
     const r = f.report;
-    const rows = Math.floor(f.height * 0.9);
     let sum = 0;
-    for (let i = 0; i < f.width * rows; i++) sum += f.luma[i];
-    const n = frameNo(f.luma, f.width, f.height);
+    for (let i = 0; i < f.luma.length; i++) sum += f.luma[i];
+    const n = frameNo();
     // The first loop of the file only (chromium plays it again and again).
     if (out.frames.length && n < out.frames[out.frames.length - 1].n - 100) out.looped = true;
     if (out.looped) return;
     out.frames.push({
       n, motion: r.motion, started: r.started, ended: r.ended, recalibrated: r.recalibrated, calibrating: r.calibrating,
-      zonedMotion: z.motion, zonedStarted: z.started, mean: sum / (f.width * rows), score: r.score,
+      zonedMotion: z.motion, zonedStarted: z.started, mean: sum / f.luma.length, score: r.score,
     });
     if (out.clips.length && n >= 228) out.done = true;
   });
-  await controller.apply({ detection: true, sensitivity: 'medium', zones: [marker], timed: null, quality: 'medium', retentionDays: 7 }, stream);
+  await controller.apply({ detection: true, sensitivity: 'medium', zones: [], timed: null, quality: 'medium', retentionDays: 7 }, stream);
 }
