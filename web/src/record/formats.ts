@@ -1,7 +1,8 @@
-// Which format this browser records in (docs/pages.md "Recording"): WebM with VP8 where it can
-// (Chrome, Android, Firefox, and Safari 18.4+), which every old phone encodes cheaply; then VP9;
-// then MP4 with H.264 (Safari on iOS 14.5+ and macOS 14.1+, which record only MP4); a browser without
-// isTypeSupported gets its own default (the recorder's mimeType then says what it chose).
+// Which format this browser records in (docs/pages.md "Recording"): WebM with VP9 where it can
+// (Chrome, Android, Firefox), then VP8 — in Chromium two overlapping VP8 recorders (the pre-roll)
+// cost twice what two VP9 ones do; then MP4 with H.264 (Safari on iOS 14.5+, which records only
+// MP4); a browser without isTypeSupported gets its own default (the recorder's mimeType then says
+// what it chose).
 
 export type Container = 'webm' | 'mp4' | 'other';
 
@@ -11,10 +12,10 @@ export interface RecordingFormat {
   container: Container;
 }
 
-const VIDEO_ONLY = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm', 'video/mp4;codecs=avc1.42E01E', 'video/mp4'];
+const VIDEO_ONLY = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm', 'video/mp4;codecs=avc1.42E01E', 'video/mp4'];
 const WITH_AUDIO = [
-  'video/webm;codecs=vp8,opus',
   'video/webm;codecs=vp9,opus',
+  'video/webm;codecs=vp8,opus',
   'video/webm',
   'video/mp4;codecs="avc1.42E01E,mp4a.40.2"',
   'video/mp4',
