@@ -76,6 +76,19 @@ public sealed class MotionTests(MotionTests.Run run) : IClassFixture<MotionTests
         Assert.True(numbers[^1] >= ended + (4 * MotionVideo.Fps), $"the clip ends at frame {numbers[^1]}, the event at {ended}: no post-roll");
     }
 
+    [Fact]
+    public async Task A_timed_clip_is_five_seconds_long()
+    {
+        Assert.Equal("timed", run.Timed.Reason);
+        var probe = await Ffmpeg.ProbeAsync(run.TimedFile);
+        Assert.Equal("matroska,webm", probe.Format);
+        Assert.InRange(probe.Duration, 4.5, 5.5);
+        Assert.InRange(run.Timed.DurationMs, 4500, 5500);
+        var frames = await Ffmpeg.DecodeRgbAsync(run.TimedFile, probe.Width, probe.Height);
+        var numbers = frames.Select(f => MotionVideo.FrameNumber(f, probe.Width, probe.Height)).ToList();
+        Assert.InRange((numbers[^1] - numbers[0] + 1) / (double)MotionVideo.Fps, 4.5, 5.5);
+    }
+
     /// <summary>One analysed frame of the file's first loop.</summary>
     public sealed record Frame(int N, bool Motion, bool Started, bool Ended, bool Recalibrated, bool Calibrating, bool ZonedMotion, bool ZonedStarted, double Mean, double Score);
 
@@ -94,7 +107,11 @@ public sealed class MotionTests(MotionTests.Run run) : IClassFixture<MotionTests
 
         public ClipFacts Clip { get; private set; } = new("", 0, 0, 0, "");
 
+        public ClipFacts Timed { get; private set; } = new("", 0, 0, 0, "");
+
         public string ClipFile => Path.Combine(_folder, "clip.webm");
+
+        public string TimedFile => Path.Combine(_folder, "timed.webm");
 
         public string Describe() => string.Join(' ', Frames.Select(f => $"{f.N}{(f.Motion ? "m" : "")}{(f.Started ? "S" : "")}{(f.Ended ? "E" : "")}{(f.Recalibrated ? "R" : "")}"));
 
@@ -117,26 +134,34 @@ public sealed class MotionTests(MotionTests.Run run) : IClassFixture<MotionTests
                 async _ => $"the page saw no clip and no end of the video.\n{await device.DiagnosticsAsync()}");
             Frames = JsonSerializer.Deserialize<List<Frame>>((await device.Page.EvaluateAsync<JsonElement>("() => window.__motion.frames")).GetRawText(), Json)!;
             Errors = JsonSerializer.Deserialize<List<string>>((await device.Page.EvaluateAsync<JsonElement>("() => window.__motion.errors")).GetRawText(), Json)!;
-            var clip = await device.Page.EvaluateAsync<JsonElement?>(
-                """
-                async () => {
-                  const c = window.__motion.clips[0];
-                  if (!c) return null;
-                  const bytes = new Uint8Array(await c.blob.arrayBuffer());
-                  let text = '';
-                  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-                  return { reason: c.reason, durationMs: c.durationMs, preRollMs: c.preRollMs, thumbnail: c.thumbnail ? c.thumbnail.size : 0, mimeType: c.mimeType, b64: btoa(text) };
-                }
-                """);
-            Assert.True(clip is not null, $"no clip was recorded: {Describe()}\n{await device.DiagnosticsAsync()}");
-            Clip = JsonSerializer.Deserialize<ClipFacts>(clip.Value.GetRawText(), Json)!;
-            await File.WriteAllBytesAsync(ClipFile, Convert.FromBase64String(clip.Value.GetProperty("b64").GetString()!));
+            (Clip, var clipBytes) = await ClipAsync(device, "motion");
+            await File.WriteAllBytesAsync(ClipFile, clipBytes);
+            (Timed, var timedBytes) = await ClipAsync(device, "timed");
+            await File.WriteAllBytesAsync(TimedFile, timedBytes);
         }
 
         public Task DisposeAsync()
         {
             Directory.Delete(_folder, recursive: true);
             return Task.CompletedTask;
+        }
+
+        private async Task<(ClipFacts, byte[])> ClipAsync(Device device, string which)
+        {
+            var clip = await device.Page.EvaluateAsync<JsonElement?>(
+                """
+                async (which) => {
+                  const c = which === 'timed' ? window.__motion.timed : window.__motion.clips[0];
+                  if (!c) return null;
+                  const bytes = new Uint8Array(await c.blob.arrayBuffer());
+                  let text = '';
+                  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+                  return { reason: c.reason, durationMs: c.durationMs, preRollMs: c.preRollMs, thumbnail: c.thumbnail ? c.thumbnail.size : 0, mimeType: c.mimeType, b64: btoa(text) };
+                }
+                """,
+                which);
+            Assert.True(clip is not null, $"no {which} clip was recorded: {Describe()}\n{await device.DiagnosticsAsync()}");
+            return (JsonSerializer.Deserialize<ClipFacts>(clip.Value.GetRawText(), Json)!, Convert.FromBase64String(clip.Value.GetProperty("b64").GetString()!));
         }
     }
 }

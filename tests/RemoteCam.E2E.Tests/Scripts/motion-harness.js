@@ -1,8 +1,9 @@
 // Runs the camera page's motion detection and recording (motion.js, the real bundle) on this
 // browser's fake camera (MotionVideo), as camera.html composes them: a RecordingController with
 // medium sensitivity. A second detector, fed the same frames, ignores the object's path (a zone
-// whose polygon is the argument). Everything lands in window.__motion; `done` once a clip was
-// recorded and the file's frame 228 was analysed.
+// whose polygon is the argument). A recorder of its own records a timed clip of 5 s at the start.
+// Everything lands in window.__motion; `done` once both clips were recorded and the file's frame
+// 228 was analysed.
 async (path) => {
   const script = document.createElement('script');
   script.src = 'motion.js';
@@ -49,7 +50,15 @@ async (path) => {
       n, motion: r.motion, started: r.started, ended: r.ended, recalibrated: r.recalibrated, calibrating: r.calibrating,
       zonedMotion: z.motion, zonedStarted: z.started, mean: sum / f.luma.length, score: r.score,
     });
-    if (out.clips.length && n >= 228) out.done = true;
+    if (out.clips.length && out.timed && n >= 228) out.done = true;
   });
   await controller.apply({ detection: true, sensitivity: 'medium', zones: [], timed: null, quality: 'medium', retentionDays: 7 }, stream);
+  // Meanwhile a timed clip of 5 s (what the schedule asks for), by a recorder of its own.
+  const q = m.QUALITY.medium;
+  const source = await m.recordingSource(stream, video, q);
+  const timed = new m.ClipRecorder(source.stream, new m.MemorySink(1, (c) => {
+    out.timed = c;
+    timed.close().then(() => source.stop());
+  }), Object.assign({}, m.DEFAULT_RECORDER, { mimeType: m.pickFormat(false).mimeType, videoBitsPerSecond: q.videoKbps * 1000, audioBitsPerSecond: q.audioKbps * 1000 }));
+  timed.recordTimed(5000);
 }

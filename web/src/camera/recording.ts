@@ -84,8 +84,7 @@ export class CameraRecording {
   private state: RecordingState | null = null;
 
   constructor(private readonly preview: HTMLVideoElement) {
-    detectBox.checked = this.settings.detection;
-    sensitivitySelect.value = this.settings.sensitivity;
+    this.showSettings();
     detectBox.addEventListener('change', () => this.change({ detection: detectBox.checked }));
     sensitivitySelect.addEventListener('change', () => this.change({ sensitivity: sensitivitySelect.value }));
     recordNowBtn.addEventListener('click', () => {
@@ -94,6 +93,22 @@ export class CameraRecording {
       this.ensure().then((c) => c.apply(this.settings, media).then(() => c.recordNow()), (e) => this.failed(e));
     });
     this.show();
+  }
+
+  /**
+   * New settings from elsewhere (the room's sealed settings, once they exist): shown and applied at
+   * once, and kept in this browser.
+   */
+  setSettings(settings: CameraSettings): void {
+    this.settings = settings;
+    saveSettings(settings);
+    this.showSettings();
+    this.apply();
+  }
+
+  private showSettings(): void {
+    detectBox.checked = this.settings.detection;
+    sensitivitySelect.value = this.settings.sensitivity;
   }
 
   /** The camera's stream (at start, and after switching cameras or sound). */

@@ -1,12 +1,13 @@
 // Motion detection and recording, a separate bundle (motion.js) that the camera page loads only
 // when detection or recording is on, so that a camera that only streams never downloads it.
+import { QUALITY } from '../lib/settings';
 import { MotionDetector, lumaFromRgba } from '../motion/detector';
 import { SENSITIVITY, paramsFor } from '../motion/params';
 import { MotionWatcher } from '../motion/watcher';
 import { zoneMask } from '../motion/zones';
 import { RecordingController } from '../record/controller';
 import { pickFormat } from '../record/formats';
-import { ClipRecorder } from '../record/recorder';
+import { ClipRecorder, DEFAULT_RECORDER } from '../record/recorder';
 import { MemorySink, clipBlob } from '../record/sink';
 import { recordingSource } from '../record/source';
 
@@ -17,6 +18,8 @@ const api = {
   MotionDetector,
   MotionWatcher,
   ClipRecorder,
+  DEFAULT_RECORDER,
+  QUALITY,
   SENSITIVITY,
   paramsFor,
   lumaFromRgba,

@@ -125,7 +125,10 @@ async function main(): Promise<void> {
     throw e;
   });
   access = await openRoom('camera', inv, 'Online: viewers can watch.');
-  if (!access) return;
+  if (!access) {
+    recording.stop();
+    return;
+  }
   try {
     await cameraReady;
   } catch (e) {
