@@ -57,6 +57,7 @@ internal static class MotionBenchmark
         await using IBrowser browser = await DebianChromium.LaunchAsync(playwright);
         IPage page = await browser.NewPageAsync();
         await page.GotoAsync(new Uri(relay.Url, "index.html").ToString());
+        await page.EvaluateAsync(await File.ReadAllTextAsync(Path.Combine(root, "web", "test", "motion-page.js")));
         string script = await File.ReadAllTextAsync(Path.Combine(root, "bench", "web", "motion-cost.js"));
         JsonElement result = await page.EvaluateAsync<JsonElement>(script, new { frames = Frames, batch = Batch, rounds = Rounds });
         CostResult cost = result.Deserialize<CostResult>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;

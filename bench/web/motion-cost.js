@@ -2,22 +2,9 @@
 // 160×120 frame against a plain frame copy (getImageData of the same canvas), measured in the
 // same page and run. Frames come from the fake camera (a moving test pattern), captured first; the
 // detector then analyses them in order as if at 5 per second. Samples are batches of `batch`
-// frames (performance.now() is coarse in browsers), per frame.
+// frames (performance.now() is coarse in browsers), per frame. Needs web/test/motion-page.js first.
 async ({ frames: count, batch, rounds }) => {
-  const script = document.createElement('script');
-  script.src = 'motion.js';
-  document.head.appendChild(script);
-  await new Promise((resolve, reject) => {
-    script.onload = resolve;
-    script.onerror = () => reject(new Error('motion.js did not load'));
-  });
-  const m = window.remotecamMotion;
-  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
-  const video = document.createElement('video');
-  video.muted = true;
-  video.srcObject = stream;
-  document.body.appendChild(video);
-  await video.play();
+  const { m, stream, video } = await window.__openMotionCamera();
   const W = 160, H = 120;
   const canvas = document.createElement('canvas');
   canvas.width = W;

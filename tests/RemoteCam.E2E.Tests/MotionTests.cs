@@ -125,6 +125,7 @@ public sealed class MotionTests(MotionTests.Run run) : IClassFixture<MotionTests
             await using var device = await Device.NewAsync("motion camera", browser);
             // Any page of the relay's origin serves: motion.js is loaded next to it, as camera.html loads it.
             await device.GotoAsync(new Uri(relay.Url, "index.html").ToString());
+            await device.Page.EvaluateAsync(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Folder, "web", "test", "motion-page.js")));
             var harness = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Scripts", "motion-harness.js"));
             await device.Page.EvaluateAsync(harness, new[] { new[] { 0, MotionVideo.PathTop }, [1, MotionVideo.PathTop], [1, MotionVideo.PathBottom], [0, MotionVideo.PathBottom] });
             await Eventually.WaitAsync(

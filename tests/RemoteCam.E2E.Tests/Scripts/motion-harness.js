@@ -1,24 +1,11 @@
-// Runs the camera page's motion detection and recording (motion.js, the real bundle) on this
-// browser's fake camera (MotionVideo), as camera.html composes them: a RecordingController with
-// medium sensitivity. A second detector, fed the same frames, ignores the object's path (a zone
+// Runs the camera page's motion detection and recording (motion.js, the real bundle, opened by
+// web/test/motion-page.js) on this browser's fake camera (MotionVideo), as camera.html composes
+// them: a RecordingController with medium sensitivity. A second detector, fed the same frames, ignores the object's path (a zone
 // whose polygon is the argument). A recorder of its own records a timed clip of 5 s at the start.
 // Everything lands in window.__motion; `done` once both clips were recorded and the file's frame
 // 228 was analysed.
 async (path) => {
-  const script = document.createElement('script');
-  script.src = 'motion.js';
-  document.head.appendChild(script);
-  await new Promise((resolve, reject) => {
-    script.onload = resolve;
-    script.onerror = () => reject(new Error('motion.js did not load'));
-  });
-  const m = window.remotecamMotion;
-  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
-  const video = document.createElement('video');
-  video.muted = true;
-  video.srcObject = stream;
-  document.body.appendChild(video);
-  await video.play();
+  const { m, stream, video } = await window.__openMotionCamera();
   // The frame number drawn in the strip (MotionVideo.FrameNumber): read from the same frame the detector got.
   const canvas = document.createElement('canvas');
   canvas.width = 320;
