@@ -167,6 +167,11 @@ export class RecordingController {
       this.state.recording = null;
       this.state.recorded++;
       this.changed();
+      // The last clip of a recorder nothing needs any more (detection was turned off meanwhile): let it go.
+      this.serially(async () => {
+        const s = this.settings;
+        if (this.recorder === r && !r.busy && (!s || (!s.detection && !s.timed))) await this.dropRecorder();
+      });
     });
     r.bus.on('error', (text) => {
       this.state.recording = r.busy ? this.state.recording : null;

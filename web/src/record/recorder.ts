@@ -129,7 +129,7 @@ export class ClipRecorder {
     const take = this.takes.length ? this.takes[this.takes.length - 1] : null;
     const c = this.begin('timed', now, Infinity, take);
     if (c) c.endAt = c.take.startedAt + ms;
-    return true;
+    return c !== null;
   }
 
   /** Ends everything: the clip under way is completed; resolves when it reached the sink. */
