@@ -20,6 +20,7 @@ import { offerInvite } from '../camera/invite';
 import { mediaError } from '../camera/media';
 import { PowerSaver } from '../camera/power';
 import { Presence } from '../camera/presence';
+import { CameraRecording } from '../camera/recording';
 import { CameraTalk } from '../camera/talk';
 
 const preview = document.getElementById('preview') as HTMLVideoElement;
@@ -54,12 +55,16 @@ const talk = new CameraTalk(
   () => (media && media.getAudioTracks()[0]) || null,
 );
 const controls = new CameraControls(camera, preview, { talk: (call, on) => talk.set(call, on) });
+const recording = new CameraRecording(preview);
+// Detection analyses a few frames a second; a clip being recorded wants every frame.
+power.need('motion detection and recording', () => recording.frameNeed);
 
 function useMedia(stream: MediaStream): void {
   media = stream;
   preview.srcObject = stream;
   preview.play().catch(() => undefined);
   if (inbox) inbox.setMedia(stream);
+  recording.setMedia(stream);
   switchBtn.hidden = camera.cameras < 2;
 }
 camera.bus.on('media', useMedia);
@@ -104,6 +109,7 @@ async function serve(a: RoomAccess, stream: MediaStream, wake: WakeKeeper): Prom
     box.stop();
     stills.stop();
     power.stop();
+    recording.stop();
     offerInvite(null);
   });
   a.refreshIce((i) => box.setIce(i));
@@ -184,7 +190,10 @@ async function main(): Promise<void> {
     throw e;
   });
   access = await openRoom('camera', inv, 'Online: viewers can watch.');
-  if (!access) return;
+  if (!access) {
+    recording.stop();
+    return;
+  }
   try {
     await cameraReady;
   } catch (e) {
