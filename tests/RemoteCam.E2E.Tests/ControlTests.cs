@@ -24,6 +24,13 @@ public sealed class ControlTests(BrowserFixture browser) : IClassFixture<Browser
         })();
         """;
 
+    // Power saving sooner than a real camera's minutes (docs/pages.md "Low power"): fewer frames after 3 s without
+    // a viewer, rest after 6 s without anything that needs pictures; dimming only with the button here.
+    private const string QuickPowerSaving = "localStorage.setItem('remotecam.camera.power', JSON.stringify({ dimAfterS: 3600, slowAfterS: 3, restAfterS: 6 }));";
+
+    // The camera page's own camera track: frame rate and state.
+    private const string CameraTrack = "() => { const v = document.querySelector('video#preview'); const t = v && v.srcObject && v.srcObject.getVideoTracks()[0]; return t ? t.readyState + ' ' + Math.round(t.getSettings().frameRate || 0) : 'none'; }";
+
     // A second camera in the device list: grey, with a moving white square, drawn on a canvas. (Chromium's own second
     // fake device is a depth camera whose frames WebRTC does not send.) The first camera stays Chromium's fake one.
     private const string SecondCamera = """
@@ -84,6 +91,7 @@ public sealed class ControlTests(BrowserFixture browser) : IClassFixture<Browser
         await camera.Context.AddInitScriptAsync(PeerConnections.Keep);
         await camera.Context.AddInitScriptAsync(LowBattery);
         await camera.Context.AddInitScriptAsync(SecondCamera);
+        await camera.Context.AddInitScriptAsync(QuickPowerSaving);
         await camera.GotoAsync(room.CameraInvitation);
         await camera.WaitForStatusAsync("online");
         await camera.ExpectFramesGrowAsync(Device.CameraPreview, gain: 5);
@@ -204,6 +212,34 @@ public sealed class ControlTests(BrowserFixture browser) : IClassFixture<Browser
             t => t == "Nobody is watching.",
             Device.ConnectTime,
             async t => $"the camera says \"{t}\".\n{await camera.DiagnosticsAsync()}");
+
+        // Nobody watches: the camera takes fewer pictures, then rests (its track stops), and a new viewer wakes it.
+        await Eventually.WaitAsync(
+            () => camera.Page.EvaluateAsync<string>(CameraTrack),
+            t => t == "live 5",
+            Device.ConnectTime,
+            async t => $"the camera's track is '{t}' without viewers, expected 5 frames a second.\n{await camera.DiagnosticsAsync()}");
+        Assert.StartsWith("Saving power: nobody is watching", await camera.Page.Locator("#power").InnerTextAsync(), StringComparison.Ordinal);
+        await Eventually.WaitAsync(
+            () => camera.Page.EvaluateAsync<string>(CameraTrack),
+            t => t.StartsWith("ended", StringComparison.Ordinal),
+            Device.ConnectTime,
+            async t => $"the camera's track is '{t}', expected it to rest.\n{await camera.DiagnosticsAsync()}");
+        Assert.Equal("resting", await camera.Page.Locator("#power").GetAttributeAsync("data-state"));
+        await using var hall = await browser.WatchFromLinkAsync(room.ViewerInvitation, "hall viewer");
+        await Eventually.WaitAsync(
+            () => camera.Page.EvaluateAsync<string>(CameraTrack),
+            t => t.StartsWith("live", StringComparison.Ordinal) && !t.EndsWith(" 5", StringComparison.Ordinal),
+            Device.ConnectTime,
+            async t => $"the camera's track is '{t}' with a viewer again.\n{await camera.DiagnosticsAsync()}");
+        await hall.ExpectFramesGrowAsync(Device.ViewerVideo);
+        Assert.False(await camera.Page.Locator("#power").IsVisibleAsync(), "the camera still says it saves power while watched");
+
+        // The screen dims (here at once, with the button) and a touch shows the page again.
+        await camera.Page.Locator("#dim-now").ClickAsync();
+        Assert.True(await camera.Page.Locator("#dim").IsVisibleAsync(), "the page did not dim");
+        await camera.Page.Locator("#dim").ClickAsync();
+        Assert.False(await camera.Page.Locator("#dim").IsVisibleAsync(), "a touch did not show the page again");
     }
 
     private static async Task ExpectVideoAsync(Device viewer, Func<Inbound, bool> done, string what) =>

@@ -2,7 +2,7 @@ using RemoteCam.E2E.Tests.Infrastructure;
 
 namespace RemoteCam.E2E.Tests;
 
-/// <summary>What join.html tells a person whose invitation no longer works.</summary>
+/// <summary>What join.html tells a person whose invitation does not work, and what to do next.</summary>
 public sealed class InvitationTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
@@ -11,21 +11,42 @@ public sealed class InvitationTests(BrowserFixture browser) : IClassFixture<Brow
         await using var relay = await RelayHost.StartAsync();
         using var owner = await Owner.ForRelayAsync(relay);
         var old = await owner.CreateRoomAsync("Home");
+
+        // A phone that joined before the rotation.
+        await using var joinedBefore = await browser.NewDeviceAsync("viewer that joined before");
+        await joinedBefore.GotoAsync(old.ViewerInvitation);
+        await joinedBefore.WaitForStatusAsync("online");
         var rotated = await owner.RotateAsync(old);
 
-        foreach (var (role, invitation) in new[] { ("camera", old.CameraInvitation), ("viewer", old.ViewerInvitation) })
+        // New devices: a refused invitation is not called a revocation (they never joined), and they are told what to do.
+        var fragment = new Uri(old.ViewerInvitation).Fragment;
+        var secret = fragment[(fragment.IndexOf("&s=", StringComparison.Ordinal) + 3)..];
+        var damaged = old.ViewerInvitation.Replace("&s=" + secret, "&s=" + (secret[0] == 'A' ? 'B' : 'A') + secret[1..], StringComparison.Ordinal);
+        foreach (var (what, invitation) in new[] { ("camera", old.CameraInvitation), ("viewer", old.ViewerInvitation), ("damaged viewer", damaged) })
         {
-            await using var device = await browser.NewDeviceAsync($"{role} with an old invitation");
+            await using var device = await browser.NewDeviceAsync($"new device with the {what} invitation");
             await device.GotoAsync(invitation);
-            // The page cannot tell a rotated room from a revoked device (both are a refused
-            // membership write), so either state is right as long as the sentence names the invitation.
-            var (_, sentence) = await device.WaitForStatusAsync(["error", "revoked"]);
-            Assert.True(
-                sentence.Contains("invitation", StringComparison.OrdinalIgnoreCase),
-                $"the {role} page's error does not say the invitation is the problem: '{sentence}'");
+            var (state, sentence) = await device.WaitForStatusAsync(["error", "revoked"]);
+            Assert.Equal("error", state);
+            Assert.Contains("This invitation does not open its room", sentence, StringComparison.Ordinal);
+            Assert.Contains("ask the owner for a new invitation", sentence, StringComparison.Ordinal);
+            Assert.DoesNotContain("revoked", sentence, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("/join.html", device.Page.Url, StringComparison.Ordinal);
             Assert.DoesNotContain("s=", new Uri(device.Page.Url).Fragment, StringComparison.Ordinal);
         }
+
+        // A secret cut short does not even parse: said so, with what to do next.
+        await using (var device = await browser.NewDeviceAsync("new device with a cut invitation"))
+        {
+            await device.GotoAsync(old.ViewerInvitation[..^10]);
+            var sentence = await device.WaitForStatusAsync("error");
+            Assert.Contains("The invitation's secret is damaged. Scan the QR code again", sentence, StringComparison.Ordinal);
+        }
+
+        // The phone that had joined may have been revoked: the page cannot tell, and says both.
+        await joinedBefore.GotoAsync(old.ViewerInvitation);
+        var (_, refused) = await joinedBefore.WaitForStatusAsync(["revoked"]);
+        Assert.Contains("or this device was revoked", refused, StringComparison.Ordinal);
 
         // The current invitations still work: the camera joins and a viewer watches it.
         await using var camera = await browser.StartCameraAsync(rotated);
