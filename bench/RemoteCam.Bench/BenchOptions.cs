@@ -15,6 +15,7 @@ internal sealed class BenchOptions
           writes       acknowledged writes per second against the relay
           ttff         watch → first decoded frame: floor, PeerJS and RemoteCam through the relay (headless chromium)
           rules        cost of one security-rules access decision, in process (goal ≤ 10 µs)
+          fuzz         generated requests, tokens and rules uploads against the relay: 0 answers 5xx, errors in Firebase's shape
           host-relay   run the relay in this process (used by the others): --port N --data DIR [--host H]
 
         options (defaults in brackets):
@@ -35,6 +36,9 @@ internal sealed class BenchOptions
           --nginx-workers N|auto   nginx worker_processes [1]
           --nginx PATH             nginx binary [$NGINX, else PATH]
           --nchan-module PATH      ngx_nchan_module.so [$NCHAN_MODULE, else nginx's modules path]
+          --long                   fuzz: 100,000 requests; soak: 10 minutes (the figures of docs/bench.md) [short: as CI]
+          --requests N             fuzz: requests to send [5000; 100000 with --long]
+          --seed N                 fuzz: the generator's seed [$RELAY_FUZZ_SEED, else 20261124]
         """;
 
     public string Command { get; private set; } = "all";
@@ -73,6 +77,12 @@ internal sealed class BenchOptions
 
     public string? NchanModule { get; private set; }
 
+    public bool Long { get; private set; }
+
+    public int? Requests { get; private set; }
+
+    public int? Seed { get; private set; }
+
     public string Host { get; private set; } = "127.0.0.1";
 
     public int Port { get; private set; } = 9000;
@@ -105,6 +115,12 @@ internal sealed class BenchOptions
                 continue;
             }
 
+            if (name == "--long")
+            {
+                o.Long = true;
+                continue;
+            }
+
             if (i + 1 >= args.Length)
             {
                 throw new ArgumentException($"option {name} needs a value");
@@ -133,6 +149,8 @@ internal sealed class BenchOptions
                 case "--host": o.Host = value; break;
                 case "--port": o.Port = ParseInt(name, value); break;
                 case "--data": o.DataDirectory = value; break;
+                case "--requests": o.Requests = ParseInt(name, value); break;
+                case "--seed": o.Seed = ParseInt(name, value); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }

@@ -24,6 +24,8 @@ switch (options.Command)
     case "rules":
         RulesBenchmark.Run();
         return 0;
+    case "fuzz":
+        return await FuzzBenchmark.RunAsync(options);
     case "all" or "latency" or "memory" or "writes":
         break;
     default:

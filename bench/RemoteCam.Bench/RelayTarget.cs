@@ -23,6 +23,15 @@ internal sealed class RelayTarget : IBenchTarget
 
     public string Name => "relay";
 
+    /// <summary>The relay's base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string BaseUrl => _baseUrl;
+
+    /// <summary>The relay's data directory (its keys are in <c>.auth</c>).</summary>
+    public string DataDirectory => _dataDirectory;
+
+    /// <summary>Whether the relay's process is still running.</summary>
+    public bool IsRunning => !_process.HasExited;
+
     public bool ReadyOnHeaders => false;
 
     public IReadOnlyList<int> MemoryProcessIds() => [_process.Id];
