@@ -15,6 +15,7 @@ internal sealed class BenchOptions
           writes       acknowledged writes per second against the relay
           ttff         watch → first decoded frame: floor, PeerJS and RemoteCam through the relay (headless chromium)
           rules        cost of one security-rules access decision, in process (goal ≤ 10 µs)
+          soak         2,000 streams, 1,000 writes/s and a slow consumer in every other window; memory, cut-offs, p99 (exit 1 on FAIL)
           fuzz         generated requests, tokens and rules uploads against the relay: 0 answers 5xx, errors in Firebase's shape
           host-relay   run the relay in this process (used by the others): --port N --data DIR [--host H]
 

@@ -26,6 +26,8 @@ switch (options.Command)
         return 0;
     case "fuzz":
         return await FuzzBenchmark.RunAsync(options);
+    case "soak":
+        return await SoakBenchmark.RunAsync(options);
     case "all" or "latency" or "memory" or "writes":
         break;
     default:
