@@ -8,8 +8,8 @@ namespace RemoteCam.E2E.Tests;
 /// </summary>
 public sealed class TurnTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    // Keeps every peer connection a page makes, so the test can ask which path the call took.
-    private const string KeepPeerConnections = """
+    // Keeps every peer connection a page makes, so the test can ask which path the call took (also UdpBlockedTurnTests).
+    internal const string KeepPeerConnections = """
         (() => {
           const Original = RTCPeerConnection;
           const kept = (window.__pcs = []);

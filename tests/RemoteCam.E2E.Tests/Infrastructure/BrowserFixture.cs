@@ -41,6 +41,16 @@ public sealed class BrowserFixture : IAsyncLifetime
             _playwright ?? throw new InvalidOperationException("Playwright has not started."),
             without: ["--use-fake-ui-for-media-stream"]);
 
+    /// <summary>
+    /// A browser that runs inside <paramref name="networkNamespace"/> of <paramref name="network"/>,
+    /// treating <paramref name="origin"/> (the relay on a test network address, plain HTTP) as secure so the camera works there.
+    /// </summary>
+    internal Task<IBrowser> LaunchInNetworkAsync(UdpBlockedNetwork network, string networkNamespace, Uri origin, IEnumerable<string>? extraArgs = null) =>
+        DebianChromium.LaunchAsync(
+            _playwright ?? throw new InvalidOperationException("Playwright has not started."),
+            ["--unsafely-treat-insecure-origin-as-secure=" + origin.GetLeftPart(UriPartial.Authority), .. extraArgs ?? []],
+            executable: network.ChromiumIn(networkNamespace));
+
     public async Task DisposeAsync()
     {
         if (_browser is not null)
