@@ -2,22 +2,24 @@ using System.Threading.Channels;
 
 using RemoteCam.Relay.Access;
 using RemoteCam.Relay.Data;
+using RemoteCam.Relay.Engine;
 
-namespace RemoteCam.Relay.Streaming;
+namespace RemoteCam.Relay.Transports.Sse;
 
 /// <summary>
-/// One listener: a bounded queue of ready-to-send SSE frames. The writer loop only ever calls
-/// <see cref="TryEnqueue"/>, which never blocks: a client too slow to keep up overflows its queue
-/// and is closed, and reconnects to a fresh snapshot, so it can never stall writers or others.
+/// One SSE stream: the engine's listener, encoding its events as SSE frames into a bounded
+/// queue the endpoint sends from. Enqueueing never blocks: a client too slow to keep up
+/// overflows its queue and is closed, and reconnects to a fresh snapshot, so it can never stall
+/// writers or others.
 /// </summary>
-internal sealed class EventStream
+internal sealed class SseListener : IListener
 {
     private readonly Channel<byte[]> _frames;
     private readonly long _maxQueuedBytes;
     private readonly CancellationTokenSource _overflowed = new();
     private long _queuedBytes;
 
-    public EventStream(DataPath path, Identity who, bool export, int maxQueuedFrames, long maxQueuedBytes)
+    public SseListener(DataPath path, Identity who, bool export, int maxQueuedFrames, long maxQueuedBytes)
     {
         Path = path;
         Who = who;
@@ -38,6 +40,8 @@ internal sealed class EventStream
     /// <summary>Events carry priorities (<c>format=export</c>).</summary>
     public bool Export { get; }
 
+    public QuerySpec? Query => null;
+
     /// <summary>Why the stream ended early, if it did (overflow, cancel).</summary>
     public string? ClosedBecause { get; private set; }
 
@@ -46,6 +50,29 @@ internal sealed class EventStream
     /// drained, since a client that does not read would otherwise hold the backlog forever.
     /// </summary>
     public CancellationToken Overflowed => _overflowed.Token;
+
+    /// <summary>The first event: a <c>put</c> at <c>/</c> of the whole location.</summary>
+    public void Start(Node? root) => TryEnqueue(SseFrames.Put(DataPath.Root, Tree.Get(root, Path), Export));
+
+    public void Deliver(ChangeEvent change) => TryEnqueue(change.Encoded(Export ? SseFrames.Export : SseFrames.Plain));
+
+    public void KeepAlive() => TryEnqueue(SseFrames.KeepAlive);
+
+    public void End(ListenerEnd reason)
+    {
+        switch (reason)
+        {
+            case ListenerEnd.PermissionDenied:
+                Close("cancel", SseFrames.PermissionDenied);
+                break;
+            case ListenerEnd.AuthExpired:
+                Close("auth_revoked", SseFrames.AuthRevoked);
+                break;
+            default:
+                Close("shutdown");
+                break;
+        }
+    }
 
     public bool TryEnqueue(byte[] frame)
     {

@@ -1,6 +1,6 @@
 using RemoteCam.Relay.Data;
 
-namespace RemoteCam.Relay.Streaming;
+namespace RemoteCam.Relay.Engine;
 
 /// <summary>
 /// Listeners indexed by path, so a write visits only the listeners at, above or below the
@@ -12,10 +12,10 @@ internal sealed class ListenerTree
 
     public int Count { get; private set; }
 
-    public void Add(EventStream stream)
+    public void Add(IListener listener)
     {
         var node = _root;
-        foreach (var key in stream.Path.Keys)
+        foreach (var key in listener.Path.Keys)
         {
             node.Children ??= new Dictionary<string, TreeNode>(StringComparer.Ordinal);
             if (!node.Children.TryGetValue(key, out var child))
@@ -27,38 +27,38 @@ internal sealed class ListenerTree
             node = child;
         }
 
-        node.Streams ??= [];
-        node.Streams.Add(stream);
+        node.Listeners ??= [];
+        node.Listeners.Add(listener);
         Count++;
     }
 
-    public void Remove(EventStream stream)
+    public void Remove(IListener listener)
     {
-        var node = Find(stream.Path);
-        if (node?.Streams is null || !node.Streams.Remove(stream))
+        var node = Find(listener.Path);
+        if (node?.Listeners is null || !node.Listeners.Remove(listener))
         {
             return;
         }
 
         Count--;
-        // Prune empty branches so closed streams leave nothing behind.
-        while (node.Parent is not null && node.Streams is not { Count: > 0 } && node.Children is not { Count: > 0 })
+        // Prune empty branches so closed listeners leave nothing behind.
+        while (node.Parent is not null && node.Listeners is not { Count: > 0 } && node.Children is not { Count: > 0 })
         {
             node.Parent.Children!.Remove(node.Key);
             node = node.Parent;
         }
     }
 
-    /// <summary>Calls <paramref name="visit"/> with each listened path at or above <paramref name="path"/> that has streams.</summary>
-    public void ForEachAtOrAbove(DataPath path, Action<DataPath, List<EventStream>> visit)
+    /// <summary>Calls <paramref name="visit"/> with each listened path at or above <paramref name="path"/> that has listeners.</summary>
+    public void ForEachAtOrAbove(DataPath path, Action<DataPath, List<IListener>> visit)
     {
         var node = _root;
         var depth = 0;
         while (true)
         {
-            if (node.Streams is { Count: > 0 })
+            if (node.Listeners is { Count: > 0 })
             {
-                visit(path.Prefix(depth), node.Streams);
+                visit(path.Prefix(depth), node.Listeners);
             }
 
             if (depth == path.Count || node.Children is null || !node.Children.TryGetValue(path.Keys[depth], out var next))
@@ -72,7 +72,7 @@ internal sealed class ListenerTree
     }
 
     /// <summary>Calls <paramref name="visit"/> with each listened path strictly below <paramref name="path"/>.</summary>
-    public void ForEachBelow(DataPath path, Action<DataPath, List<EventStream>> visit)
+    public void ForEachBelow(DataPath path, Action<DataPath, List<IListener>> visit)
     {
         var start = Find(path);
         if (start?.Children is null)
@@ -86,13 +86,13 @@ internal sealed class ListenerTree
         }
     }
 
-    public void ForEach(Action<EventStream> visit) => Walk(_root, DataPath.Root, (_, streams) => streams.ForEach(visit));
+    public void ForEach(Action<IListener> visit) => Walk(_root, DataPath.Root, (_, listeners) => listeners.ForEach(visit));
 
-    private static void Walk(TreeNode node, DataPath path, Action<DataPath, List<EventStream>> visit)
+    private static void Walk(TreeNode node, DataPath path, Action<DataPath, List<IListener>> visit)
     {
-        if (node.Streams is { Count: > 0 })
+        if (node.Listeners is { Count: > 0 })
         {
-            visit(path, node.Streams);
+            visit(path, node.Listeners);
         }
 
         if (node.Children is null)
@@ -128,6 +128,6 @@ internal sealed class ListenerTree
 
         public Dictionary<string, TreeNode>? Children { get; set; }
 
-        public List<EventStream>? Streams { get; set; }
+        public List<IListener>? Listeners { get; set; }
     }
 }
