@@ -17,12 +17,14 @@ internal sealed class BenchOptions
           rules        cost of one security-rules access decision, in process (goal ≤ 10 µs)
           soak         2,000 streams, 1,000 writes/s and a slow consumer in every other window; memory, cut-offs, p99 (exit 1 on FAIL)
           fuzz         generated requests, tokens and rules uploads against the relay: 0 answers 5xx, errors in Firebase's shape
+          motion       motion detector cost per 160x120 frame vs getImageData; camera page frame rate and CPU with detection+recording on vs off (headless chromium)
           host-relay   run the relay in this process (used by the others): --port N --data DIR [--host H]
 
         options (defaults in brackets):
           --targets relay,nchan    servers to measure [relay,nchan; writes: relay; ttff: floor,peerjs,remotecam]
           --calls N                ttff: measured calls per contender, after one warm-up call [20]
           --trace 1                ttff: print the last call's timeline (peer connection events, requests) [0]
+          --window S               motion: seconds per measured window, 2 off and 2 on [15]
           --inboxes N              inbox streams, one per inbox channel [2000]
           --shared-streams N       streams on the one shared channel [100]
           --rate N                 writes per second in the latency test [1000]
@@ -51,6 +53,8 @@ internal sealed class BenchOptions
     public int Calls { get; private set; } = 20;
 
     public bool Trace { get; private set; }
+
+    public double WindowSeconds { get; private set; } = 15;
 
     public int SharedStreams { get; private set; } = 100;
 
@@ -132,6 +136,7 @@ internal sealed class BenchOptions
             {
                 case "--targets": o.Targets = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--trace": o.Trace = ParseInt(name, value) != 0; break;
+                case "--window": o.WindowSeconds = ParseDouble(name, value) is > 0 and var w ? w : throw new ArgumentException("--window: more than 0 s"); break;
                 case "--calls": o.Calls = ParseInt(name, value) is > 0 and var n ? n : throw new ArgumentException("--calls: at least 1"); break;
                 case "--inboxes": o.Inboxes = ParseInt(name, value); break;
                 case "--shared-streams": o.SharedStreams = ParseInt(name, value); break;
