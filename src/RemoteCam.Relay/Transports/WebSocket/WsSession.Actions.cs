@@ -159,6 +159,14 @@ internal sealed partial class WsSession
     /// <summary><c>g {p, q}</c>: a one-time read, with the query applied.</summary>
     private void Get(long? r, JsonElement body)
     {
+        if (InfoPath(Text(body, "p")) is { } info)
+        {
+            // The SDKs keep /.info themselves, but get() asks the server: answered as REST answers /.info.json.
+            var infoValue = Tree.Get(JsonTree.Parse($"{{\"connected\":true,\"serverTimeOffset\":0,\"database\":\"{Database.Name}\"}}"), info);
+            Reply(r, n => WsFrames.Response(n, WsStatus.Ok, w => JsonTree.Write(w, infoValue, export: true)));
+            return;
+        }
+
         if (!TryReadPath(r, body, out var path) || !TryQuery(r, body, out var query, out _))
         {
             return;
@@ -292,6 +300,18 @@ internal sealed partial class WsSession
         }
 
         return true;
+    }
+
+    /// <summary>The path below <c>/.info</c>, or null when <paramref name="text"/> is not under it.</summary>
+    private static DataPath? InfoPath(string? text)
+    {
+        var trimmed = (text ?? "").Trim('/');
+        if (trimmed != ".info" && !trimmed.StartsWith(".info/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return DataPath.TryParse(trimmed[".info".Length..], out var path, out _) ? path : DataPath.Root;
     }
 
     private static string? Text(JsonElement body, string name) =>
