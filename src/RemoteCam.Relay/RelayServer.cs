@@ -218,7 +218,7 @@ public sealed class RelayServer : IAsyncDisposable
         return path switch
         {
             WsEndpoint.Path => to.Realtime.HandleAsync(context),
-            AuthEndpoints.SignUpPath or AuthEndpoints.TokenPath => to.Auth.HandleAsync(context),
+            AuthEndpoints.SignUpPath or AuthEndpoints.LookupPath or AuthEndpoints.DeletePath or AuthEndpoints.TokenPath => to.Auth.HandleAsync(context),
             RulesEndpoint.Path => to.Rules.HandleAsync(context),
             FirebaseInit.Path => to.Init.HandleAsync(context),
             AuthorityCertificate.DerPath or AuthorityCertificate.PemPath => to.Authority.HandleAsync(context),

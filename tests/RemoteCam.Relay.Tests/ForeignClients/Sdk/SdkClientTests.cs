@@ -166,6 +166,23 @@ public sealed class SdkClientTests(SdkSuite suite) : IClassFixture<SdkSuite>
     }
 
     [Fact]
+    public void Firebase_auth_signs_in_anonymously_refreshes_reads_its_rules_keeps_the_user_over_a_reload_and_deletes_it()
+    {
+        var r = suite.Result("auth");
+        Assert.Equal(28, r["uid"]!.GetValue<string>().Length);
+        Assert.True(r["isAnonymous"]!.GetValue<bool>());
+        Assert.Equal(3, r["tokenParts"]!.GetValue<int>());
+        Assert.Equal(3, r["refreshedParts"]!.GetValue<int>());
+        Assert.Equal("anonymous me", r["mine"]!.GetValue<string>());
+        Assert.Equal("PERMISSION_DENIED", r["other"]!.GetValue<string>());
+        Assert.Equal(r["uid"]!.GetValue<string>(), r["afterReload"]!.GetValue<string>());
+        Assert.True(r["anonymousAfterReload"]!.GetValue<bool>());
+        Assert.Null(r["afterDelete"]);
+        Assert.Equal(400, r["lookupAfterDelete"]!["status"]!.GetValue<int>());
+        Assert.Equal("USER_NOT_FOUND", r["lookupAfterDelete"]!["body"]!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Firebase_admin_reads_writes_queries_and_transacts_as_admin_past_the_rules()
     {
         var r = suite.Result("admin");

@@ -25,7 +25,7 @@ public sealed class SdkSuite : IAsyncLifetime
         """;
 
     public static readonly string[] Scenarios =
-        ["crud", "events", "queries", "serverValues", "transactions", "onDisconnectOffline", "onDisconnectKilled", "info", "rules", "big", "manyListens", "restInterplay", "hashes", "admin"];
+        ["crud", "events", "queries", "serverValues", "transactions", "onDisconnectOffline", "onDisconnectKilled", "info", "rules", "big", "manyListens", "restInterplay", "hashes", "auth", "admin"];
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
 

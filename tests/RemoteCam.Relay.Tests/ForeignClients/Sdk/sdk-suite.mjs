@@ -315,6 +315,56 @@ const run = {
     return { hashes: out, exported: (await rest('GET', 'sdk-hash', 'h', undefined, '&format=export')).body };
   },
 
+  async auth() {
+    // firebase/auth against the relay's Auth-emulator endpoints. A "reload" is a new Auth of the same
+    // app name over the same persistence (what a browser's localStorage is across page loads).
+    const { initializeAuth, connectAuthEmulator, signInAnonymously, deleteUser } = await import('firebase/auth');
+    const stored = new Map();
+    class SharedPersistence {
+      static type = 'LOCAL';
+      type = 'LOCAL';
+      async _isAvailable() { return true; }
+      async _set(key, value) { stored.set(key, value); }
+      async _get(key) { return stored.get(key) ?? null; }
+      async _remove(key) { stored.delete(key); }
+      _addListener() {}
+      _removeListener() {}
+    }
+    const config = { apiKey: 'remotecam-relay', projectId: 'demo-remotecam', databaseURL: `${relay}?ns=sdk-rules` };
+    const open = () => {
+      const app = initializeApp(config, 'auth-page');
+      const auth = initializeAuth(app, { persistence: SharedPersistence });
+      connectAuthEmulator(auth, relay, { disableWarnings: true });
+      return { app, auth };
+    };
+    const first = open();
+    const credential = await signInAnonymously(first.auth);
+    const user = credential.user;
+    const token = await user.getIdToken();
+    const refreshed = await user.getIdToken(true);
+    const db = getDatabase(first.app);
+    connectDatabaseEmulator(db, host, Number(port));
+    await set(ref(db, `users/${user.uid}/name`), 'anonymous me');
+    const mine = (await get(ref(db, `users/${user.uid}/name`))).val();
+    let other;
+    try { await set(ref(db, 'users/someone-else/name'), 'x'); other = 'allowed'; } catch (e) { other = e.code; }
+    await deleteApp(first.app);
+    const second = open();
+    await second.auth.authStateReady();
+    const afterReload = second.auth.currentUser && second.auth.currentUser.uid;
+    const anonymousAfterReload = second.auth.currentUser && second.auth.currentUser.isAnonymous;
+    await deleteUser(second.auth.currentUser);
+    const afterDelete = second.auth.currentUser;
+    const lookup = await fetch(`${relay}/identitytoolkit.googleapis.com/v1/accounts:lookup?key=k`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ idToken: refreshed }),
+    });
+    await deleteApp(second.app);
+    return {
+      uid: user.uid, isAnonymous: user.isAnonymous, tokenParts: token.split('.').length, refreshedParts: refreshed.split('.').length,
+      mine, other, afterReload, anonymousAfterReload, afterDelete, lookupAfterDelete: { status: lookup.status, body: await lookup.json() },
+    };
+  },
+
   async admin() {
     process.env.FIREBASE_DATABASE_EMULATOR_HOST = `${host}:${port}`;
     const { initializeApp: adminApp } = await import('firebase-admin/app');
