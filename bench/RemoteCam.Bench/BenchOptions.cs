@@ -79,9 +79,13 @@ internal sealed class BenchOptions
 
     public string? DataDirectory { get; private set; }
 
+    /// <summary>How long the presence benchmark watches each transport's idle camera (seconds).</summary>
+    public double PresenceSeconds { get; private set; } = 90;
+
     public IReadOnlyList<string> TargetsFor(string command) => Targets ?? command switch
     {
         "writes" => ["relay"],
+        "latency" => ["relay", "relay-ws", "nchan"],
         "ttff" => ["floor", "peerjs", "remotecam"],
         _ => ["relay", "nchan"],
     };
@@ -133,6 +137,7 @@ internal sealed class BenchOptions
                 case "--host": o.Host = value; break;
                 case "--port": o.Port = ParseInt(name, value); break;
                 case "--data": o.DataDirectory = value; break;
+                case "--presence-seconds": o.PresenceSeconds = ParseDouble(name, value) is > 0 and var p ? p : throw new ArgumentException("--presence-seconds: more than 0"); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }
