@@ -14,7 +14,6 @@ namespace RemoteCam.Relay.Transports.WebSocket;
 internal sealed class WsListen : IListener
 {
     private readonly WsSession _session;
-    private WindowRequest? _pending;
     private Node? _lastWindow;
 
     public WsListen(WsSession session, DataPath path, QuerySpec? query, long? tag, string? queryJson)
@@ -65,11 +64,8 @@ internal sealed class WsListen : IListener
             return;
         }
 
-        // One pending recompute at a time holds the newest root; the sender sends the window then.
-        if (Interlocked.Exchange(ref _pending, new WindowRequest(change.After)) is null)
-        {
-            _session.Outbox.TryEnqueueRecompute(this);
-        }
+        // Each write gets its own window (as Firebase sends one update per write); the sender computes it.
+        _session.Outbox.TryEnqueueRecompute(this, change.After);
     }
 
     public void KeepAlive()
@@ -79,16 +75,10 @@ internal sealed class WsListen : IListener
 
     public void End(ListenerEnd reason) => _session.OnListenEnded(this, reason);
 
-    /// <summary>On the sender: the tagged overwrite of the window if it changed since the last one sent, else null.</summary>
-    public byte[]? TakeWindowChange()
+    /// <summary>On the sender: the tagged overwrite of the window in <paramref name="root"/> if it changed since the last one sent, else null.</summary>
+    public byte[]? WindowChange(Node? root)
     {
-        var request = Interlocked.Exchange(ref _pending, null);
-        if (request is null)
-        {
-            return null;
-        }
-
-        var window = QueryEngine.Apply(Tree.Get(request.Root, Path), Query!);
+        var window = QueryEngine.Apply(Tree.Get(root, Path), Query!);
         if (SameWindow(window, _lastWindow))
         {
             return null;
@@ -121,6 +111,4 @@ internal sealed class WsListen : IListener
 
         return true;
     }
-
-    private sealed record WindowRequest(Node? Root);
 }

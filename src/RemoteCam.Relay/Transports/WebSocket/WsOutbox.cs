@@ -8,7 +8,7 @@ namespace RemoteCam.Relay.Transports.WebSocket;
 /// engine and the session only enqueue, which never blocks: a client that cannot keep up
 /// overflows the queue (messages or bytes) and its connection is dropped, so it never stalls
 /// writers nor holds memory without bound. Query listens enqueue a request to recompute their
-/// window instead of a message, so that work happens here, off the writer's thread.
+/// window in a given root instead of a message, so that work happens here, off the writer's thread.
 /// </summary>
 internal sealed class WsOutbox
 {
@@ -33,10 +33,10 @@ internal sealed class WsOutbox
     /// <summary>Cancelled when the queue overflowed: the connection must then be dropped.</summary>
     public CancellationToken Overflowed => _overflowed.Token;
 
-    public bool TryEnqueue(byte[] message) => TryEnqueue(new Outgoing(message, null), message.Length);
+    public bool TryEnqueue(byte[] message) => TryEnqueue(new Outgoing(message, null, null), message.Length);
 
-    /// <summary>Asks the sender to recompute a query listen's window and send it if it changed.</summary>
-    public bool TryEnqueueRecompute(WsListen listen) => TryEnqueue(new Outgoing(null, listen), 0);
+    /// <summary>Asks the sender to compute a query listen's window in <paramref name="root"/> and send it if it changed.</summary>
+    public bool TryEnqueueRecompute(WsListen listen, Data.Node? root) => TryEnqueue(new Outgoing(null, listen, root), 0);
 
     /// <summary>No more messages: the sender ends after those queued.</summary>
     public void Complete() => _items.Writer.TryComplete();
@@ -49,7 +49,7 @@ internal sealed class WsOutbox
         {
             while (reader.TryRead(out var item))
             {
-                var message = item.Message ?? item.Recompute!.TakeWindowChange();
+                var message = item.Message ?? item.Recompute!.WindowChange(item.Root);
                 if (item.Message is not null)
                 {
                     Interlocked.Add(ref _bytes, -message!.Length);
@@ -104,5 +104,5 @@ internal sealed class WsOutbox
         }
     }
 
-    private readonly record struct Outgoing(byte[]? Message, WsListen? Recompute);
+    private readonly record struct Outgoing(byte[]? Message, WsListen? Recompute, Data.Node? Root);
 }
