@@ -59,6 +59,13 @@ public sealed class RelayServer : IAsyncDisposable
     /// <summary>The admin key: <c>Authorization: Bearer KEY</c> is admin from any address (owner works from loopback only).</summary>
     public string AdminKey => _auth.AdminKey;
 
+    /// <summary>
+    /// The file in which a relay started with <paramref name="dataDirectory"/> keeps its admin key
+    /// (<c>DATA/.auth/admin.key</c>: the key as hex text, owner-only), made on its first start;
+    /// tools on the same machine read it from there.
+    /// </summary>
+    public static string AdminKeyPath(string dataDirectory) => AuthService.AdminKeyPath(Path.GetFullPath(dataDirectory));
+
     /// <summary>Where the relay listens (<see cref="RelayOptions.Host"/>:<see cref="RelayOptions.Port"/>), e.g. <c>http://127.0.0.1:9000/</c> or <c>https://[::]:9443/</c>.</summary>
     public Uri Url { get; }
 

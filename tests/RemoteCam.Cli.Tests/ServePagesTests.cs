@@ -51,6 +51,7 @@ public sealed class ServePagesTests : IDisposable
     [InlineData("--lan", "--host", "0.0.0.0")]
     [InlineData("--local-port", "9100")]
     [InlineData("--lan", "--port", "9100", "--local-port", "9100")]
+    [InlineData("--renew-ca")]
     public async Task Contradictory_network_options_are_a_usage_error(params string[] options)
     {
         await using var cli = await CliHarness.StartAsync(withRelay: false);
@@ -121,6 +122,55 @@ public sealed class ServePagesTests : IDisposable
             Assert.Equal(serverThumbprint, presented?.Thumbprint);
         }
     }
+
+    [Fact]
+    public async Task A_ca_made_without_name_constraints_is_reported_at_start_and_renew_ca_replaces_it_with_a_constrained_one()
+    {
+        var data = Path.Combine(_folder, "data");
+        var tls = Path.Combine(data, ".tls");
+        Directory.CreateDirectory(tls);
+        string oldFingerprint;
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            // What earlier versions made: a CA with basic constraints, key usage and key identifier, and nothing limiting its names.
+            var request = new CertificateRequest("O=RemoteCam, CN=RemoteCam local CA", key, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+            request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+            using var old = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(3000));
+            await File.WriteAllTextAsync(Path.Combine(tls, "ca.crt"), old.ExportCertificatePem());
+            await File.WriteAllTextAsync(Path.Combine(tls, "ca.key"), key.ExportPkcs8PrivateKeyPem());
+            oldFingerprint = Fingerprint(old);
+        }
+
+        await using (var relay = await RelayProcess.StartAsync(data, "--lan", "--local-port", "0"))
+        {
+            Assert.Contains("CA certificate SHA-256: " + oldFingerprint, relay.FirstLines, StringComparison.Ordinal);
+            Assert.Contains("without name constraints", relay.FirstLines, StringComparison.Ordinal);
+            Assert.Contains("remotecam serve --lan --renew-ca", relay.FirstLines, StringComparison.Ordinal);
+            Assert.Contains("remove the old", relay.FirstLines, StringComparison.Ordinal);
+            Assert.Equal(0, (await relay.TerminateAsync()).ExitCode);
+        }
+
+        await using (var renewed = await RelayProcess.StartAsync(data, "--lan", "--local-port", "0", "--renew-ca"))
+        {
+            using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(tls, "ca.crt")));
+            Assert.NotEqual(oldFingerprint, Fingerprint(ca));
+            Assert.Contains("CA certificate SHA-256: " + Fingerprint(ca), renewed.FirstLines, StringComparison.Ordinal);
+            Assert.Contains("Created a local certificate authority", renewed.FirstLines, StringComparison.Ordinal);
+            Assert.DoesNotContain("without name constraints", renewed.FirstLines, StringComparison.Ordinal);
+            Assert.True(ca.Extensions["2.5.29.30"]?.Critical, "the new CA has a critical Name Constraints extension");
+
+            X509Certificate2? presented = null;
+            using var client = ClientTrusting(ca, seen => presented = seen);
+            using var response = await client.GetAsync($"https://127.0.0.1:{renewed.Urls[0].Port}/__/firebase/init.json");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.NotNull(presented);
+        }
+    }
+
+    private static string Fingerprint(X509Certificate2 certificate) =>
+        string.Join(':', SHA256.HashData(certificate.RawData).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>Trusts <paramref name="authority"/> only: the chain must end there and the name must match, as a browser checks.</summary>
     private static HttpClient ClientTrusting(X509Certificate2 authority, Action<X509Certificate2> seen) =>

@@ -4,8 +4,7 @@ using System.Text.Json.Nodes;
 
 using RemoteCam.Cli.Cli;
 using RemoteCam.Cli.Profiles;
-
-using Check = RemoteCam.Cli.Commands.InitCommand.Check;
+using RemoteCam.Relay;
 
 namespace RemoteCam.Cli.Commands;
 
@@ -59,24 +58,15 @@ internal static class DoctorCommand
                 }
             }
 
-            var ok = checks.All(c => c.Ok != false);
+            var ok = SetupChecks.AllOk(checks);
             if (json)
             {
-                var array = new JsonArray();
-                foreach (var check in checks)
-                {
-                    array.Add(new JsonObject { ["name"] = check.Name, ["ok"] = check.Ok, ["detail"] = check.Detail });
-                }
-
-                console.WriteJson(new JsonObject { ["profile"] = name, ["kind"] = profile?.Kind, ["location"] = profile?.Location, ["ok"] = ok, ["checks"] = array });
+                console.WriteJson(new JsonObject { ["profile"] = name, ["kind"] = profile?.Kind, ["location"] = profile?.Location, ["ok"] = ok, ["checks"] = SetupChecks.ToJson(checks) });
             }
             else
             {
                 console.WriteLine(name is null ? "Checking the set-up:" : $"Checking profile '{name}' ({profile!.Kind}, {profile.Location}):");
-                foreach (var check in checks)
-                {
-                    console.WriteLine($"  {check.Ok switch { true => "✓", false => "✗", null => "-" }} {check.Name}: {check.Detail}");
-                }
+                SetupChecks.WriteLines(console, checks);
             }
 
             return ok ? ExitCodes.Ok : console.Fail("some checks failed: fix what is marked ✗, then run 'remotecam doctor' again.");
@@ -86,30 +76,23 @@ internal static class DoctorCommand
 
     private static async Task RunChecksAsync(Backend backend, string? rulesFile, List<Check> checks, CancellationToken cancellationToken)
     {
-        var location = backend.Profile.Location;
-        var reachable = true;
+        var unreachable = false;
         try
         {
             var (server, local) = await backend.GetClocksAsync(cancellationToken);
-            checks.Add(new Check("database", true, $"{location} answers to the admin credentials."));
+            checks.Add(SetupChecks.DatabaseAnswered(backend));
             checks.Add(Clock(server, local));
-        }
-        catch (Exception e) when (InitCommand.IsExpected(e))
-        {
-            reachable = e is not (HttpRequestException or TaskCanceledException);
-            checks.Add(new Check("database", false, $"{Backend.Describe(e, backend.DatabaseUrl)}{(backend.DatabaseUrl.IsLoopback && !reachable ? " Start it with 'remotecam serve'." : " Check the profile with 'remotecam init'.")}"));
-            checks.Add(new Check("clock", null, "not checked: the database did not answer."));
-            checks.Add(new Check("rules", null, "not checked: the database did not answer."));
-        }
-
-        if (checks[^1].Name != "rules")
-        {
             checks.Add(await RulesAsync(backend, rulesFile, cancellationToken));
         }
+        catch (Exception e) when (SetupChecks.IsExpected(e))
+        {
+            unreachable = SetupChecks.IsUnreachable(e);
+            checks.Add(SetupChecks.DatabaseFailed(backend, e, "Check the profile with 'remotecam init'."));
+            checks.Add(SetupChecks.Skipped("clock", "the database did not answer."));
+            checks.Add(SetupChecks.Skipped("rules", "the database did not answer."));
+        }
 
-        checks.Add(!reachable && backend.Profile.Kind == ProfileKinds.Relay
-            ? new Check("anonymous sign-in", null, "not checked: the relay is unreachable.")
-            : await InitCommand.CheckSignInAsync(backend, cancellationToken));
+        checks.Add(await SetupChecks.SignInAsync(backend, unreachable, cancellationToken));
         checks.Add(await PagesAsync(backend, cancellationToken));
     }
 
@@ -180,7 +163,7 @@ internal static class DoctorCommand
 
         if (profile.Kind == ProfileKinds.Relay && profile.AdminKey is null && profile.DataDirectory is { } data)
         {
-            var key = Path.Combine(data, ".auth", "admin.key");
+            var key = RelayServer.AdminKeyPath(data);
             if (!File.Exists(key))
             {
                 notes.Add($"no admin key at {key} yet (the relay makes it at its first start; the loopback owner token is used meanwhile)");
@@ -234,7 +217,7 @@ internal static class DoctorCommand
             {
                 return new Check("rules", false, $"the rules in force are not JSON ({e.Message}): deploy yours with 'remotecam rules deploy {rulesFile}'.");
             }
-            catch (Exception e) when (InitCommand.IsExpected(e))
+            catch (Exception e) when (SetupChecks.IsExpected(e))
             {
                 return new Check("rules", false, $"cannot read the rules in force: {Backend.Describe(e, backend.DatabaseUrl)}");
             }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using System.Text.Json.Nodes;
 
 using RemoteCam.Cli.Cli;
@@ -157,15 +156,9 @@ internal static class InitCommand
                 }
 
                 var checks = await VerifyAsync(backend!, cancellationToken);
-                var ok = checks.All(c => c.Ok != false);
+                var ok = SetupChecks.AllOk(checks);
                 if (json)
                 {
-                    var array = new JsonArray();
-                    foreach (var check in checks)
-                    {
-                        array.Add(new JsonObject { ["name"] = check.Name, ["ok"] = check.Ok, ["detail"] = check.Detail });
-                    }
-
                     console.WriteJson(new JsonObject
                     {
                         ["profile"] = name,
@@ -174,15 +167,12 @@ internal static class InitCommand
                         ["saved"] = parse.GetValue(databaseUrl) is not null || parse.GetValue(relay) is not null,
                         ["configFile"] = store.FilePath,
                         ["ok"] = ok,
-                        ["checks"] = array,
+                        ["checks"] = SetupChecks.ToJson(checks),
                     });
                 }
                 else
                 {
-                    foreach (var check in checks)
-                    {
-                        console.WriteLine($"  {check.Ok switch { true => "✓", false => "✗", null => "-" }} {check.Name}: {check.Detail}");
-                    }
+                    SetupChecks.WriteLines(console, checks);
                 }
 
                 return ok ? ExitCodes.Ok : console.Fail($"profile '{name}' is not usable yet: fix what is marked ✗, then run 'remotecam init' again.");
@@ -191,99 +181,25 @@ internal static class InitCommand
         return command;
     }
 
-    /// <summary>One verification: passed, failed (with what to do), or not run (null).</summary>
-    internal sealed record Check(string Name, bool? Ok, string Detail);
-
+    /// <summary>The database answers the admin credentials, the rules in force are readable, devices can sign in.</summary>
     internal static async Task<List<Check>> VerifyAsync(Backend backend, CancellationToken cancellationToken)
     {
         var checks = new List<Check>();
-        var location = backend.Profile.Location;
-        var databaseOk = true;
-        var unreachable = false;
         try
         {
             await backend.Database.GetJsonAsync("/", new QueryOptions { Shallow = true }, cancellationToken);
-            checks.Add(new Check("database", true, $"{location} answers to the admin credentials."));
+            checks.Add(SetupChecks.DatabaseAnswered(backend));
+            checks.Add(await SetupChecks.RulesReadableAsync(backend, cancellationToken));
+            checks.Add(await SetupChecks.SignInAsync(backend, cancellationToken));
         }
-        catch (Exception e) when (IsExpected(e))
+        catch (Exception e) when (SetupChecks.IsExpected(e))
         {
-            databaseOk = false;
-            unreachable = e is HttpRequestException or TaskCanceledException;
-            checks.Add(new Check("database", false, $"{Backend.Describe(e, backend.DatabaseUrl)} {DatabaseAdvice(backend, e)}".TrimEnd()));
+            checks.Add(SetupChecks.DatabaseFailed(backend, e));
+            checks.Add(SetupChecks.Skipped("rules", "the database check failed."));
+            // Anonymous sign-in does not need the admin credentials; on a relay it needs the relay to answer.
+            checks.Add(await SetupChecks.SignInAsync(backend, SetupChecks.IsUnreachable(e), cancellationToken));
         }
 
-        if (!databaseOk)
-        {
-            checks.Add(new Check("rules", null, "not checked: the database check failed."));
-        }
-        else
-        {
-            await CheckRulesAsync(backend, checks, cancellationToken);
-        }
-
-        // Anonymous sign-in does not need the admin credentials; on a relay it needs the relay to answer.
-        if (unreachable && backend.Profile.Kind == ProfileKinds.Relay)
-        {
-            checks.Add(new Check("anonymous sign-in", null, "not checked: the relay is unreachable."));
-            return checks;
-        }
-
-        checks.Add(await CheckSignInAsync(backend, cancellationToken));
         return checks;
     }
-
-    /// <summary>Anonymous sign-up as a page does it; not run (null) for a Firebase profile without an API key.</summary>
-    internal static async Task<Check> CheckSignInAsync(Backend backend, CancellationToken cancellationToken)
-    {
-        if (backend.SignUpUrl is not { } signUp)
-        {
-            return new Check("anonymous sign-in", null, "not checked: give --api-key (Firebase console → Project settings → General → Web API key).");
-        }
-
-        try
-        {
-            await backend.SignUpAnonymouslyAsync(signUp, cancellationToken);
-            return new Check("anonymous sign-in", true, "devices can sign in anonymously.");
-        }
-        catch (FirebaseException e) when (e.ServerMessage is { } message
-            && (message.StartsWith("OPERATION_NOT_ALLOWED", StringComparison.Ordinal) || message.StartsWith("ADMIN_ONLY_OPERATION", StringComparison.Ordinal)))
-        {
-            return new Check("anonymous sign-in", false, "anonymous sign-in is disabled: enable it in the Firebase console → Authentication → Sign-in method.");
-        }
-        catch (FirebaseException e) when (e.ServerMessage is { } message && message.Contains("API key not valid", StringComparison.OrdinalIgnoreCase))
-        {
-            return new Check("anonymous sign-in", false, "the API key was refused: copy the Web API key from the Firebase console → Project settings → General.");
-        }
-        catch (Exception e) when (IsExpected(e))
-        {
-            return new Check("anonymous sign-in", false, $"sign-up failed: {Backend.Describe(e, signUp)}");
-        }
-    }
-
-    private static async Task CheckRulesAsync(Backend backend, List<Check> checks, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var rules = await backend.GetRulesAsync(cancellationToken);
-            checks.Add(new Check("rules", true, $"the rules in force are readable ({rules.Length} characters); deploy yours with 'remotecam rules deploy'."));
-        }
-        catch (Exception e) when (IsExpected(e))
-        {
-            checks.Add(new Check("rules", false, $"cannot read /.settings/rules.json: {Backend.Describe(e, backend.DatabaseUrl)}"));
-        }
-    }
-
-    private static string DatabaseAdvice(Backend backend, Exception e) => (backend.Profile.Kind, e) switch
-    {
-        (ProfileKinds.Relay, HttpRequestException or TaskCanceledException) when backend.DatabaseUrl.IsLoopback =>
-            "Start it with 'remotecam serve'.",
-        (ProfileKinds.Relay, FirebaseException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden }) =>
-            "Give the relay's admin key with --admin-key (the text of .auth/admin.key in the relay's data directory).",
-        (ProfileKinds.Firebase, FirebaseException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden }) =>
-            "Use a service-account key of this database's project (Firebase console → Project settings → Service accounts).",
-        _ => "",
-    };
-
-    internal static bool IsExpected(Exception e) =>
-        e is HttpRequestException or FirebaseException or TaskCanceledException or CredentialException;
 }

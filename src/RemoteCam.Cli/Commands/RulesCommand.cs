@@ -154,7 +154,7 @@ internal static class RulesCommand
             return false;
         }
 
-        if (RuleSet.TryLoad(text!, out RuleSet? _, out RuleLoadError? error))
+        if (RulesChecker.Check(text!) is not { } error)
         {
             return true;
         }
@@ -167,7 +167,7 @@ internal static class RulesCommand
                 ["ok"] = false,
                 ["error"] = new JsonObject
                 {
-                    ["message"] = error!.Message,
+                    ["message"] = error.Message,
                     ["rulePath"] = error.RulePath,
                     ["line"] = error.Line,
                     ["column"] = error.Column,
@@ -175,7 +175,7 @@ internal static class RulesCommand
             });
         }
 
-        exitCode = console.Fail($"{path}:{error!.Line}:{error.Column}: {error.Message} (at {error.RulePath})");
+        exitCode = console.Fail($"{path}:{error.Line}:{error.Column}: {error.Message} (at {error.RulePath})");
         return false;
     }
 }

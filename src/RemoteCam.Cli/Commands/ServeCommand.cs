@@ -19,6 +19,10 @@ internal static class ServeCommand
         {
             Description = "Serve the phones on this network: HTTPS on every interface with a local certificate authority kept in DATA/.tls; plain HTTP stays on 127.0.0.1 (--local-port) for this machine's tools.",
         };
+        var renewCa = new Option<bool>("--renew-ca")
+        {
+            Description = "With --lan: replace the local certificate authority in DATA/.tls by a new one (phones must then install the new CA and remove the old one).",
+        };
         var localPort = new Option<int?>("--local-port") { Description = $"With --lan: the plain-HTTP port on 127.0.0.1 (default {ServeNetwork.DefaultPort}; 0 picks a free one)." };
         var data = new Option<string>("--data") { Description = "Data directory (created if missing).", DefaultValueFactory = _ => DefaultDataDirectory() };
         var rules = new Option<string?>("--rules")
@@ -55,7 +59,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) and the pages until Ctrl+C.")
         {
-            host, port, data, rules, acceptUnsigned, snapshotAfter, web, lan, localPort,
+            host, port, data, rules, acceptUnsigned, snapshotAfter, web, lan, localPort, renewCa,
         };
         command.Validators.Add(r =>
         {
@@ -67,6 +71,11 @@ internal static class ServeCommand
             if (!r.GetValue(lan) && r.GetResult(localPort) is { Implicit: false })
             {
                 r.AddError("--local-port only applies with --lan.");
+            }
+
+            if (!r.GetValue(lan) && r.GetValue(renewCa))
+            {
+                r.AddError("--renew-ca only applies with --lan.");
             }
 
             if (r.GetValue(lan) && r.GetValue(port) is { } p && p != 0 && p == (r.GetValue(localPort) ?? ServeNetwork.DefaultPort))
@@ -101,7 +110,7 @@ internal static class ServeCommand
             {
                 try
                 {
-                    tls = ServeNetwork.Certificates(dataDirectory);
+                    tls = ServeNetwork.Certificates(dataDirectory, parse.GetValue(renewCa));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
                 {

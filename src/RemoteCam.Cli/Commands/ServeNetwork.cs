@@ -22,9 +22,9 @@ internal static class ServeNetwork
     /// <summary>The certificate folder in the data directory: <c>DATA/.tls</c>.</summary>
     public static string TlsDirectory(string dataDirectory) => Path.Combine(dataDirectory, ".tls");
 
-    /// <summary>Loads or makes the local CA and this machine's server certificate for its current addresses.</summary>
-    public static LanCertificates.Result Certificates(string dataDirectory) =>
-        LanCertificates.LoadOrCreate(TlsDirectory(dataDirectory), MachineAddresses.Lan(), MachineAddresses.HostName(), DateTimeOffset.UtcNow);
+    /// <summary>Loads or makes the local CA (a new one with <paramref name="renewAuthority"/>) and this machine's server certificate for its current addresses.</summary>
+    public static LanCertificates.Result Certificates(string dataDirectory, bool renewAuthority) =>
+        LanCertificates.ForThisMachine(TlsDirectory(dataDirectory), renewAuthority);
 
     /// <summary>Where the pages are, and under --lan how phones reach them and check the certificate.</summary>
     public static async Task PrintAsync(TextWriter output, RelayServer relay, RelayOptions options, LanCertificates.Result? tls)
@@ -37,9 +37,24 @@ internal static class ServeNetwork
             return;
         }
 
+        var folder = Path.GetFullPath(TlsDirectory(options.DataDirectory!));
         if (tls.AuthorityCreated)
         {
-            await output.WriteLineAsync($"Created a local certificate authority in {Path.GetFullPath(TlsDirectory(options.DataDirectory!))}; phones that trusted an earlier one must install this one.");
+            await output.WriteLineAsync($"Created a local certificate authority in {folder}; phones that trusted an earlier one must install this one (and remove the old one).");
+        }
+
+        if (!tls.AuthorityConstrained)
+        {
+            await output.WriteLineAsync($"Warning: the local certificate authority in {folder} was made by an earlier version, without name constraints: "
+                + "whoever gets a copy of its ca.key could impersonate any website to the phones that installed it.");
+            await output.WriteLineAsync("  Renew it: run 'remotecam serve --lan --renew-ca' once (or delete ca.crt and ca.key there), "
+                + "then on each phone install the new CA and remove the old 'RemoteCam local CA'; see docs/lan.md.");
+        }
+
+        if (tls.NotCovered.Count > 0)
+        {
+            await output.WriteLineAsync($"Not in the certificate (the local CA was made before this machine had them): {string.Join(", ", tls.NotCovered)}. "
+                + "Phones cannot use them; 'remotecam serve --lan --renew-ca' makes a CA that covers them.");
         }
 
         if (relay.PublicUrls.Count == 0)

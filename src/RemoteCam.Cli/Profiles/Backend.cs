@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 
 using RemoteCam.Firebase;
+using RemoteCam.Relay;
 
 namespace RemoteCam.Cli.Profiles;
 
@@ -102,7 +103,7 @@ internal sealed class Backend : IDisposable
 
         if (profile.DataDirectory is { } data)
         {
-            var file = Path.Combine(data, ".auth", "admin.key");
+            var file = RelayServer.AdminKeyPath(data);
             try
             {
                 if (File.Exists(file))

@@ -3,6 +3,8 @@ using System.Text.Json;
 
 using Microsoft.AspNetCore.Http;
 
+using RemoteCam.Relay.Http;
+
 namespace RemoteCam.Relay.Auth;
 
 /// <summary>
@@ -19,6 +21,9 @@ internal sealed class AuthEndpoints(AuthService auth, TimeProvider time)
     public const string LookupPath = "/identitytoolkit.googleapis.com/v1/accounts:lookup";
     public const string DeletePath = "/identitytoolkit.googleapis.com/v1/accounts:delete";
     public const string TokenPath = "/securetoken.googleapis.com/v1/token";
+
+    /// <summary>Tokens must never be cached, as Google's servers say.</summary>
+    private const string NoStore = "no-cache, no-store, max-age=0, must-revalidate";
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -201,37 +206,15 @@ internal sealed class AuthEndpoints(AuthService auth, TimeProvider time)
         }
     }
 
-    /// <summary>Google's error shape: <c>{"error":{"code":400,"message":"…","errors":[…],"status":"…"}}</c>.</summary>
+    /// <summary>Google's error shape with <c>errors</c> and <c>status</c>, as Identity Toolkit answers.</summary>
     private static Task GoogleErrorAsync(HttpContext context, int code, string message, string status) =>
-        WriteAsync(context, code, w =>
+        Responses.WriteGoogleErrorAsync(context, code, message, code == StatusCodes.Status403Forbidden ? "forbidden" : "invalid", status, NoStore);
+
+    private static Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> writeProperties) =>
+        Responses.WriteJsonAsync(context, status, w =>
         {
-            w.WriteStartObject("error");
-            w.WriteNumber("code", code);
-            w.WriteString("message", message);
-            w.WriteStartArray("errors");
             w.WriteStartObject();
-            w.WriteString("message", message);
-            w.WriteString("domain", "global");
-            w.WriteString("reason", code == StatusCodes.Status403Forbidden ? "forbidden" : "invalid");
+            writeProperties(w);
             w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteString("status", status);
-            w.WriteEndObject();
-        });
-
-    private static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> writeProperties)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, Data.JsonTree.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writeProperties(writer);
-            writer.WriteEndObject();
-        }
-
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=UTF-8";
-        context.Response.Headers.CacheControl = "no-cache, no-store, max-age=0, must-revalidate";
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
-    }
+        }, cacheControl: NoStore);
 }

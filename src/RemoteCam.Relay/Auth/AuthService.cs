@@ -12,14 +12,16 @@ internal sealed class AuthService : IDisposable
     private readonly int _signUpsPerHour;
     private readonly byte[] _adminKey;
 
+    private const string Folder = ".auth";
+    private const string AdminKeyFile = "admin.key";
+
     public AuthService(string? dataDirectory, string projectId, bool acceptUnsignedTokens, int signUpsPerHourPerAddress)
     {
-        var directory = dataDirectory is null ? null : Path.Combine(dataDirectory, ".auth");
+        var directory = dataDirectory is null ? null : Path.Combine(dataDirectory, Folder);
         Tokens = new TokenService(SecretFiles.LoadOrCreate(directory, "signing.key", 32), projectId, acceptUnsignedTokens);
-        _adminKey = SecretFiles.LoadOrCreate(directory, "admin.key", 32);
+        _adminKey = SecretFiles.LoadOrCreate(directory, AdminKeyFile, 32);
         Accounts = new AccountStore(directory);
         _signUpsPerHour = signUpsPerHourPerAddress;
-        AdminKeyPath = directory is null ? null : Path.Combine(directory, "admin.key");
     }
 
     public TokenService Tokens { get; }
@@ -29,7 +31,8 @@ internal sealed class AuthService : IDisposable
     /// <summary>The admin key as clients send it (hex), for admin access from other machines.</summary>
     public string AdminKey => Convert.ToHexStringLower(_adminKey);
 
-    public string? AdminKeyPath { get; }
+    /// <summary>Where the relay with this data directory keeps its admin key (hex, 0600), made on its first start.</summary>
+    public static string AdminKeyPath(string dataDirectory) => Path.Combine(dataDirectory, Folder, AdminKeyFile);
 
     public bool IsAdminKey(string token) =>
         token.Length == _adminKey.Length * 2

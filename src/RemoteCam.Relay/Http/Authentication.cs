@@ -18,8 +18,6 @@ namespace RemoteCam.Relay.Http;
 internal sealed class Authentication(AuthService auth, TimeProvider time)
 {
     public const string OwnerToken = "owner";
-    public const string ExpiredToken = "Auth token is expired";
-    public const string InvalidToken = "Could not parse auth token.";
 
     public static string? TokenOf(HttpRequest request)
     {
@@ -75,10 +73,10 @@ internal sealed class Authentication(AuthService auth, TimeProvider time)
             case TokenStatus.Valid:
                 return new Identity(false, check.Uid, check.Provider, check.Claims, check.ExpiresAtSeconds);
             case TokenStatus.Expired:
-                error = ExpiredToken;
+                error = Errors.ExpiredToken;
                 return null;
             default:
-                error = InvalidToken;
+                error = Errors.InvalidToken;
                 return null;
         }
     }

@@ -22,11 +22,11 @@ internal sealed class AuthorityCertificate(X509Certificate2? authority)
     {
         if (_der is null || _pem is null)
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status404NotFound, Errors.NotFound);
+            await Responses.WriteErrorAsync(context, StatusCodes.Status404NotFound, Errors.NotFound);
             return;
         }
 
-        if (await DatabaseEndpoint.RejectUnlessReadAsync(context))
+        if (await Responses.RejectUnlessReadAsync(context))
         {
             return;
         }

@@ -11,6 +11,8 @@ using RemoteCam.Relay.Engine;
 using RemoteCam.Relay.Rules;
 using RemoteCam.Relay.Transports.Sse;
 
+using static RemoteCam.Relay.Http.Responses;
+
 namespace RemoteCam.Relay.Http;
 
 /// <summary>
@@ -19,8 +21,6 @@ namespace RemoteCam.Relay.Http;
 /// </summary>
 internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings settings, Authentication authentication, AccessControl access)
 {
-    private static readonly byte[] NullJson = "null"u8.ToArray();
-
     public async Task HandleAsync(HttpContext context, string pathWithoutJson)
     {
         if (!RestRequest.TryParse(context.Request, pathWithoutJson, out var request, out var error))
@@ -157,7 +157,7 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
             using var document = ParseOrNull(body.Value);
             if (document is null || !JsonTree.TryPriority(document.RootElement, out var priority))
             {
-                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Invalid priority: use a string, a number or null.");
+                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.BadPriority);
                 return;
             }
 
@@ -266,7 +266,7 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
                 await WriteErrorAsync(context, StatusCodes.Status400BadRequest, outcome.Error ?? Errors.InvalidJson);
                 return;
             default:
-                await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, outcome.Error ?? "The database is temporarily unavailable.");
+                await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, outcome.Error ?? Errors.Unavailable);
                 return;
         }
     }
@@ -275,7 +275,7 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
     {
         if (request.Info || request.Priority)
         {
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Streaming is not supported for /.info or .priority locations.");
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.StreamNotSupported);
             return;
         }
 
@@ -409,33 +409,16 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
         JsonTree.Write(writer, Tree.Get(info, path));
     }
 
-    /// <summary>For read-only resources (pages, init.json, the CA): anything but GET or HEAD gets a 405 in Firebase's error shape.</summary>
-    public static async Task<bool> RejectUnlessReadAsync(HttpContext context)
+    private static async Task WriteJsonAsync(HttpContext context, RestRequest request, int status, Action<Utf8JsonWriter> write)
     {
-        var method = context.Request.Method;
-        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+        if (request.Callback is not { } callback || status != StatusCodes.Status200OK)
         {
-            return false;
+            await Responses.WriteJsonAsync(context, status, write, request.Pretty);
+            return;
         }
 
-        context.Response.Headers.Allow = "GET, HEAD";
-        await WriteErrorAsync(context, StatusCodes.Status405MethodNotAllowed, Errors.MethodNotAllowed(method));
-        return true;
-    }
-
-    public static Task WriteErrorAsync(HttpContext context, int status, string message) =>
-        WriteJsonAsync(context, null, status, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("error", message);
-            w.WriteEndObject();
-        });
-
-    private static async Task WriteJsonAsync(HttpContext context, RestRequest? request, int status, Action<Utf8JsonWriter> write)
-    {
         var buffer = new ArrayBufferWriter<byte>(256);
-        var pretty = request?.Pretty == true || (request is null && context.Request.Query["print"] == "pretty");
-        using (var writer = new Utf8JsonWriter(buffer, pretty ? JsonTree.PrettyWriterOptions : JsonTree.WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, request.Pretty ? JsonTree.PrettyWriterOptions : JsonTree.WriterOptions))
         {
             write(writer);
         }
@@ -443,17 +426,9 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
         var response = context.Response;
         response.StatusCode = status;
         response.Headers.CacheControl = "no-cache";
-        if (request?.Callback is { } callback && status == StatusCodes.Status200OK)
-        {
-            response.ContentType = "application/javascript; charset=utf-8";
-            await response.Body.WriteAsync(Encoding.UTF8.GetBytes(callback + "("));
-            await response.Body.WriteAsync(buffer.WrittenMemory);
-            await response.Body.WriteAsync(");"u8.ToArray());
-            return;
-        }
-
-        response.ContentType = "application/json; charset=utf-8";
-        response.ContentLength = buffer.WrittenCount;
-        await response.Body.WriteAsync(buffer.WrittenCount == 0 ? NullJson : buffer.WrittenMemory);
+        response.ContentType = "application/javascript; charset=utf-8";
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(callback + "("));
+        await response.Body.WriteAsync(buffer.WrittenMemory);
+        await response.Body.WriteAsync(");"u8.ToArray());
     }
 }

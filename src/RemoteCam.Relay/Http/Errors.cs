@@ -1,6 +1,10 @@
 namespace RemoteCam.Relay.Http;
 
-/// <summary>Firebase's error bodies and status codes, in one place. Every rejection is <c>{"error": "…"}</c>.</summary>
+/// <summary>
+/// The texts of the Realtime Database's rejections (and of the pages, discovery and the CA, which
+/// answer in the same shape), in one place; <see cref="Responses.WriteErrorAsync"/> writes them as
+/// <c>{"error": "…"}</c>. Sign-in and storage answer in Google's shape, with their own texts.
+/// </summary>
 internal static class Errors
 {
     public const string PermissionDenied = "Permission denied";
@@ -15,6 +19,12 @@ internal static class Errors
     public const string WriteTooBig = "WRITE_TOO_BIG: Data to write exceeds the maximum size that can be modified with a single request.";
     public const string InfoReadOnly = "/.info is read-only.";
     public const string NotFound = "Not found.";
+    public const string BadPriority = "Invalid priority: use a string, a number or null.";
+    public const string Unavailable = "The database is temporarily unavailable.";
+    public const string StreamNotSupported = "Streaming is not supported for /.info or .priority locations.";
+    public const string ExpiredToken = "Auth token is expired";
+    public const string InvalidToken = "Could not parse auth token.";
+    public const string PatchNotObject = "Invalid data; a PATCH body must be a JSON object.";
     public const string BadHost = "Invalid Host header: use a host name, an IPv4 address or a bracketed IPv6 address, optionally with :port.";
 
     public static string UnknownParameter(string name) => $"Invalid parameter \"{name}\": it is not a supported query parameter.";
@@ -41,4 +51,12 @@ internal static class Errors
     public static string BadCallback(string value) => $"Invalid callback name \"{value}\".";
 
     public static string TooManyDatabases(int max) => $"Too many databases: this relay serves at most {max}.";
+
+    public static string RulesTooBig(int maxBytes) => $"Rules files can be at most {maxBytes / 1024} KiB.";
+
+    public static string PatchBadKey(string key) => $"Invalid data; invalid key \"{key}\" in a PATCH body.";
+
+    public static string PatchTooDeep(string key, int maxLevels) => $"Invalid data; \"{key}\" is nested more than {maxLevels} levels deep.";
+
+    public static string PatchAncestor(string ancestor, string path) => $"Invalid data; path \"{ancestor}\" is an ancestor of \"{path}\" in the same update.";
 }

@@ -22,7 +22,7 @@ internal sealed partial class FirebaseInit(string projectId, string defaultNames
 
     public async Task HandleAsync(HttpContext context)
     {
-        if (await DatabaseEndpoint.RejectUnlessReadAsync(context))
+        if (await Responses.RejectUnlessReadAsync(context))
         {
             return;
         }
@@ -32,7 +32,7 @@ internal sealed partial class FirebaseInit(string projectId, string defaultNames
         var host = context.Request.Headers.Host.ToString();
         if (!IsValidHost(host))
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.BadHost);
+            await Responses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.BadHost);
             return;
         }
 

@@ -29,7 +29,7 @@ internal static class PatchBody
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                error = "Invalid data; a PATCH body must be a JSON object.";
+                error = Errors.PatchNotObject;
                 return false;
             }
 
@@ -38,14 +38,14 @@ internal static class PatchBody
                 if (!DataPath.TryParse(property.Name, out var relative, out error) || relative.IsRoot)
                 {
                     error = relative.IsRoot && error.Length == 0
-                        ? $"Invalid data; invalid key \"{property.Name}\" in a PATCH body."
+                        ? Errors.PatchBadKey(property.Name)
                         : error.Replace("Invalid path", "Invalid data; invalid key", StringComparison.Ordinal);
                     return false;
                 }
 
                 if (at.Count + relative.Count >= DataPath.MaxDepth)
                 {
-                    error = $"Invalid data; \"{property.Name}\" is nested more than {DataPath.MaxDepth - 1} levels deep.";
+                    error = Errors.PatchTooDeep(property.Name, DataPath.MaxDepth - 1);
                     return false;
                 }
 
@@ -64,7 +64,7 @@ internal static class PatchBody
                 {
                     if (seen.Contains(ancestor))
                     {
-                        error = $"Invalid data; path \"{ancestor}\" is an ancestor of \"{path}\" in the same update.";
+                        error = Errors.PatchAncestor(ancestor.ToString(), path.ToString());
                         return false;
                     }
                 }

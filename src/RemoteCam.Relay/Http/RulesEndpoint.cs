@@ -24,13 +24,13 @@ internal sealed class RulesEndpoint(AccessControl access, Authentication authent
         var who = authentication.Identify(context, out var authError);
         if (who is null)
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, authError);
+            await Responses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, authError);
             return;
         }
 
         if (!who.IsAdmin)
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, Errors.PermissionDenied);
+            await Responses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, Errors.PermissionDenied);
             return;
         }
 
@@ -41,7 +41,7 @@ internal sealed class RulesEndpoint(AccessControl access, Authentication authent
         }
         else if (!DatabaseRegistry.IsValidName(database))
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.BadNamespace(database));
+            await Responses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.BadNamespace(database));
             return;
         }
 
@@ -55,7 +55,7 @@ internal sealed class RulesEndpoint(AccessControl access, Authentication authent
 
         if (!HttpMethods.IsPut(context.Request.Method))
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.BadMethod(context.Request.Method));
+            await Responses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.BadMethod(context.Request.Method));
             return;
         }
 
@@ -64,14 +64,14 @@ internal sealed class RulesEndpoint(AccessControl access, Authentication authent
         var length = await reader.ReadBlockAsync(buffer, context.RequestAborted);
         if (length > MaxRulesBytes)
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, $"Rules files can be at most {MaxRulesBytes / 1024} KiB.");
+            await Responses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.RulesTooBig(MaxRulesBytes));
             return;
         }
 
         var dryRun = context.Request.Query["dryRun"] == "true";
         if (!access.TrySet(database, new string(buffer, 0, length), dryRun, out var error))
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
+            await Responses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
             return;
         }
 

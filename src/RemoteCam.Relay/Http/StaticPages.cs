@@ -52,11 +52,11 @@ internal sealed class StaticPages
         var file = Resolve(context.Request.Path.Value);
         if (file is null)
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status404NotFound, Errors.NotFound);
+            await Responses.WriteErrorAsync(context, StatusCodes.Status404NotFound, Errors.NotFound);
             return;
         }
 
-        if (await DatabaseEndpoint.RejectUnlessReadAsync(context))
+        if (await Responses.RejectUnlessReadAsync(context))
         {
             return;
         }
@@ -86,7 +86,7 @@ internal sealed class StaticPages
         {
             // Removed between the check and the open (the pages are being rebuilt).
             headers.Remove("ETag");
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status404NotFound, Errors.NotFound);
+            await Responses.WriteErrorAsync(context, StatusCodes.Status404NotFound, Errors.NotFound);
             return;
         }
 

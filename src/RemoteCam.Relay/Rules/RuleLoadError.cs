@@ -4,7 +4,7 @@ namespace RemoteCam.Relay.Rules;
 /// Why a rules file was rejected: the message, the JSON path of the offending rule (for example
 /// <c>/rules/rooms/$room/.write</c>) and its line and column (1-based) in the file.
 /// </summary>
-internal sealed record RuleLoadError(string Message, string RulePath, int Line, int Column)
+public sealed record RuleLoadError(string Message, string RulePath, int Line, int Column)
 {
     /// <summary>The text Firebase returns in <c>400 {"error": …}</c>: <c>Error saving rules - Line 5: Unknown variable 'foo'.</c></summary>
     public string FirebaseMessage => $"Error saving rules - Line {Line}: {Message}";

@@ -9,20 +9,22 @@ namespace RemoteCam.Relay.Tls;
 /// The certificates for serving HTTPS on the home network, kept in one folder (<c>DATA/.tls</c>):
 /// a local certificate authority (ECDSA P-256, ten years; <c>ca.crt</c>, key <c>ca.key</c> 0600)
 /// that a phone can trust once, and a server certificate it signs (<c>server.crt</c>,
-/// <c>server.key</c> 0600) for this machine's names and addresses. The server certificate lasts
-/// 820 days (Apple accepts at most 825 from a CA a person installed) and is issued again when
-/// the set of names and addresses changes, when it has under 30 days left, or when it was not
-/// signed by the CA in the folder. Phones that trust the CA accept every such certificate.
+/// <c>server.key</c> 0600) for this machine's names and addresses. The CA is name-constrained
+/// (<see cref="NameConstraints"/>) to private addresses, this machine's own addresses and names,
+/// so its key cannot vouch for any other site. The server certificate lasts 820 days (Apple
+/// accepts at most 825 from a CA a person installed) and is issued again when the set of names
+/// and addresses changes, when it has under 30 days left, or when it was not signed by the CA in
+/// the folder. Phones that trust the CA accept every such certificate.
 /// </summary>
-internal static class LanCertificates
+public static class LanCertificates
 {
-    public const string AuthorityFile = "ca.crt";
-    public const string AuthorityKeyFile = "ca.key";
-    public const string ServerFile = "server.crt";
-    public const string ServerKeyFile = "server.key";
+    internal const string AuthorityFile = "ca.crt";
+    internal const string AuthorityKeyFile = "ca.key";
+    internal const string ServerFile = "server.crt";
+    internal const string ServerKeyFile = "server.key";
 
-    public static readonly TimeSpan AuthorityLifetime = TimeSpan.FromDays(3652);
-    public static readonly TimeSpan ServerLifetime = TimeSpan.FromDays(820);
+    internal static readonly TimeSpan AuthorityLifetime = TimeSpan.FromDays(3652);
+    internal static readonly TimeSpan ServerLifetime = TimeSpan.FromDays(820);
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
     private static readonly TimeSpan Backdate = TimeSpan.FromHours(1);
 
@@ -31,15 +33,33 @@ internal static class LanCertificates
     /// <param name="Server">The server certificate with its private key, ready for Kestrel.</param>
     /// <param name="AuthorityCreated">A new CA was made: devices that trusted an earlier one must trust this one.</param>
     /// <param name="ServerIssued">A new server certificate was issued on this start.</param>
-    public sealed record Result(X509Certificate2 Authority, X509Certificate2 Server, bool AuthorityCreated, bool ServerIssued);
+    /// <param name="AuthorityConstrained">
+    /// The CA carries name constraints. False for a CA made before they existed: its key could
+    /// vouch for any site, and it should be renewed (<c>renewAuthority</c>).
+    /// </param>
+    /// <param name="NotCovered">
+    /// This machine's names and addresses that the CA's constraints leave out (it was made before
+    /// the machine had them): the server certificate does not name them; renewing the CA covers them.
+    /// </param>
+    public sealed record Result(
+        X509Certificate2 Authority, X509Certificate2 Server, bool AuthorityCreated, bool ServerIssued, bool AuthorityConstrained, IReadOnlyList<string> NotCovered);
 
-    /// <summary>The names a server certificate covers: the addresses given, loopback, <c>localhost</c>, the host name and <c>host.local</c>.</summary>
-    public static (SortedSet<string> DnsNames, SortedSet<IPAddress> Addresses) NamesFor(IEnumerable<IPAddress> lanAddresses, string? hostName)
+    /// <summary>
+    /// The names a server certificate covers: the addresses given, loopback, <c>localhost</c>,
+    /// <c>host.local</c> and the host name when it has a dot. A one-label host name is left out: a
+    /// name constraint permits a name and everything below it, and a machine called <c>dev</c> or
+    /// <c>app</c> would otherwise make the CA good for a whole top-level domain.
+    /// </summary>
+    internal static (SortedSet<string> DnsNames, SortedSet<IPAddress> Addresses) NamesFor(IEnumerable<IPAddress> lanAddresses, string? hostName)
     {
         var dns = new SortedSet<string>(StringComparer.Ordinal) { "localhost" };
         if (hostName is not null)
         {
-            dns.Add(hostName);
+            if (hostName.Contains('.', StringComparison.Ordinal))
+            {
+                dns.Add(hostName);
+            }
+
             dns.Add(hostName.Split('.')[0] + ".local");
         }
 
@@ -52,19 +72,37 @@ internal static class LanCertificates
         return (dns, addresses);
     }
 
-    public static Result LoadOrCreate(string directory, IEnumerable<IPAddress> lanAddresses, string? hostName, DateTimeOffset now)
+    /// <summary>Loads or makes the CA and the server certificate in <paramref name="directory"/> for this machine's current names and addresses.</summary>
+    /// <param name="directory">The certificate folder, <c>DATA/.tls</c>.</param>
+    /// <param name="renewAuthority">Make a new CA even though the folder has a usable one (phones must then install the new one).</param>
+    public static Result ForThisMachine(string directory, bool renewAuthority = false) =>
+        LoadOrCreate(directory, MachineAddresses.Lan(), MachineAddresses.HostName(), DateTimeOffset.UtcNow, renewAuthority);
+
+    internal static Result LoadOrCreate(string directory, IEnumerable<IPAddress> lanAddresses, string? hostName, DateTimeOffset now, bool renewAuthority = false)
     {
         CreateOwnerOnlyDirectory(directory);
         var (dnsNames, addresses) = NamesFor(lanAddresses, hostName);
 
         var authorityCreated = false;
-        var authority = TryLoad(directory, AuthorityFile, AuthorityKeyFile);
+        var authority = renewAuthority ? null : TryLoad(directory, AuthorityFile, AuthorityKeyFile);
         if (authority is null || authority.NotAfter.ToUniversalTime() - now.UtcDateTime < RenewBefore)
         {
             authority?.Dispose();
-            authority = CreateAuthority(hostName, now);
+            authority = CreateAuthority(hostName, now, NameConstraints.For(dnsNames, addresses));
             Save(directory, AuthorityFile, AuthorityKeyFile, authority);
             authorityCreated = true;
+        }
+
+        // Names the CA may not vouch for stay out of the certificate: one of them would make
+        // every client refuse the whole certificate.
+        var constraints = NameConstraints.Of(authority);
+        var notCovered = new List<string>();
+        if (constraints is not null)
+        {
+            notCovered.AddRange(dnsNames.Where(n => !constraints.Permits(n)));
+            notCovered.AddRange(addresses.Where(a => !constraints.Permits(a)).Select(a => a.ToString()));
+            dnsNames.RemoveWhere(n => !constraints.Permits(n));
+            addresses.RemoveWhere(a => !constraints.Permits(a));
         }
 
         var serverIssued = false;
@@ -82,7 +120,7 @@ internal static class LanCertificates
         // Kestrel on every platform takes a certificate whose key came from a PKCS#12 import.
         var usable = X509CertificateLoader.LoadPkcs12(server.Export(X509ContentType.Pkcs12), null);
         server.Dispose();
-        return new Result(publicAuthority, usable, authorityCreated, serverIssued);
+        return new Result(publicAuthority, usable, authorityCreated, serverIssued, constraints is not null, notCovered);
     }
 
     /// <summary>The SHA-256 fingerprint as browsers and phones show it: <c>AB:CD:…</c>.</summary>
@@ -90,7 +128,7 @@ internal static class LanCertificates
         string.Join(':', SHA256.HashData(certificate.RawData).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>The DNS names and IP addresses a certificate's subject alternative name lists.</summary>
-    public static (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses) SubjectAlternativeNames(X509Certificate2 certificate)
+    internal static (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses) SubjectAlternativeNames(X509Certificate2 certificate)
     {
         var extension = certificate.Extensions[Oids.SubjectAlternativeName];
         if (extension is null)
@@ -123,16 +161,19 @@ internal static class LanCertificates
         return chain.Build(server);
     }
 
-    private static X509Certificate2 CreateAuthority(string? hostName, DateTimeOffset now)
+    /// <summary>The CA; its name carries the day it was made, so a person can tell a renewed one from the one it replaces on a phone.</summary>
+    private static X509Certificate2 CreateAuthority(string? hostName, DateTimeOffset now, NameConstraints constraints)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var subject = new X500DistinguishedNameBuilder();
         subject.AddOrganizationName("RemoteCam");
-        subject.AddCommonName(hostName is null ? "RemoteCam local CA" : $"RemoteCam local CA ({hostName})");
+        var made = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        subject.AddCommonName(hostName is null ? $"RemoteCam local CA ({made})" : $"RemoteCam local CA ({hostName}, {made})");
         var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(constraints.ToExtension());
         var notBefore = now - Backdate;
         return request.CreateSelfSigned(notBefore, notBefore + AuthorityLifetime);
     }

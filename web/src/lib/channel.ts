@@ -1,6 +1,7 @@
 // One call's signaling channel: numbered, sealed slots in both directions (docs/protocol.md
 // "Calls"). Outgoing writes are serialised in slot order; incoming slots are opened and handed
 // over in order, each once, so a replayed or tampered slot is never acted on.
+import * as paths from './paths';
 import { Db, DbError, Json, isObject } from './rtdb';
 import { Direction, SealError, open, seal } from './seal';
 
@@ -40,7 +41,7 @@ export class Channel {
     private readonly mine: Direction,
     private readonly onMessage: (m: Message) => Promise<void> | void,
   ) {
-    this.path = 'rooms/' + at.roomId + '/calls/' + at.cameraUid + '/' + at.callId;
+    this.path = paths.call(at.roomId, at.cameraUid, at.callId);
   }
 
   private get theirs(): Direction {
@@ -63,7 +64,7 @@ export class Channel {
             await this.db.patch(this.path, body);
           } else {
             this.count(sealed);
-            await this.db.put(this.path + '/' + this.mine + '/' + n, sealed);
+            await this.db.put(paths.slot(this.path, this.mine, n), sealed);
           }
           return;
         } catch (e) {

@@ -1,6 +1,7 @@
 // The ICE servers a page's peer connections use: the backend's (init.json) plus the room's own,
 // which the owner sets with `remotecam rooms ice` and keeps sealed in /rooms/{id}/meta/ice
 // (docs/protocol.md "ICE servers"). With relayOnly, calls go only through TURN.
+import * as paths from './paths';
 import { Db, Json, isObject } from './rtdb';
 import { openMeta } from './seal';
 
@@ -34,7 +35,7 @@ function parseServers(v: unknown): RTCIceServer[] | null {
  * Throws a DbError when the database cannot be read.
  */
 export async function loadIce(db: Db, key: CryptoKey, roomId: string, base: RTCIceServer[]): Promise<IceSettings> {
-  return iceFrom(await db.get('rooms/' + roomId + '/meta/ice'), key, roomId, base);
+  return iceFrom(await db.get(paths.metaIce(roomId)), key, roomId, base);
 }
 
 /** The same from the value of meta/ice already read (e.g. with the rest of the room's meta). */

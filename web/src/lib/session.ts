@@ -3,6 +3,7 @@ import { Auth, AuthError } from './auth';
 import { BackendConfig, ConfigError, loadConfig } from './config';
 import { deviceName } from './device';
 import { Invitation, Role, SavedRoom, forgetRoom, proof, roomKey, savedRooms } from './pairing';
+import * as paths from './paths';
 import { Db, DbError, isObject } from './rtdb';
 
 export class SessionError extends Error {
@@ -44,7 +45,7 @@ export const NOT_VALID =
 export async function join(s: Session, inv: Invitation, name = deviceName()): Promise<void> {
   const value = { role: inv.role, name, joined: { '.sv': 'timestamp' }, proof: await proof(inv.s, inv.room, inv.role) };
   try {
-    await s.db.put('rooms/' + inv.room + '/members/' + s.uid, value);
+    await s.db.put(paths.member(inv.room, s.uid), value);
   } catch (e) {
     if (e instanceof DbError && e.denied) {
       forgetRoom(inv.room, inv.role);
@@ -58,7 +59,7 @@ export async function join(s: Session, inv: Invitation, name = deviceName()): Pr
 export async function ensureMember(s: Session, inv: Invitation): Promise<void> {
   let current;
   try {
-    current = await s.db.get('rooms/' + inv.room + '/members/' + s.uid);
+    current = await s.db.get(paths.member(inv.room, s.uid));
   } catch (e) {
     throw dbFailure(e);
   }
@@ -73,7 +74,7 @@ export async function ensureMember(s: Session, inv: Invitation): Promise<void> {
  */
 export async function accessEndedReason(s: Session, room: string): Promise<string> {
   try {
-    const me = await s.db.get('rooms/' + room + '/members/' + s.uid);
+    const me = await s.db.get(paths.member(room, s.uid));
     return me === null
       ? 'Access revoked: the owner removed this device from the room. Ask for a new invitation.'
       : 'The room\'s invitations were renewed (rotated): open a new invitation to pair this device again.';

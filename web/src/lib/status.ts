@@ -71,3 +71,13 @@ export function showRevoked(message: string): void {
   revoked = message;
   render();
 }
+
+/** This device may no longer use the room (revoked, rotated): in the status line and in #problem. */
+export function showAccessEnded(message: string): void {
+  showRevoked(message);
+  const problem = document.getElementById('problem');
+  if (problem) {
+    problem.textContent = message;
+    problem.hidden = false;
+  }
+}

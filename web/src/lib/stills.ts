@@ -2,6 +2,7 @@
 // found no path asks for them (wants/{cameraUid}/{viewerUid}); the camera posts a sealed JPEG of its
 // picture every 3 s (stills/{cameraUid}) while a want is younger than 60 s.
 import { Bytes } from './b64';
+import * as paths from './paths';
 import { Db, DbError, Json, Stream, isObject } from './rtdb';
 import { SealError, openStill, sealStill } from './seal';
 
@@ -55,11 +56,11 @@ export class StillPoster {
   ) {}
 
   get path(): string {
-    return 'rooms/' + this.ctx.roomId + '/stills/' + this.ctx.uid;
+    return paths.still(this.ctx.roomId, this.ctx.uid);
   }
 
   start(): void {
-    this.stream = this.ctx.db.stream('rooms/' + this.ctx.roomId + '/wants/' + this.ctx.uid, {
+    this.stream = this.ctx.db.stream(paths.wants(this.ctx.roomId, this.ctx.uid), {
       data: (v) => {
         const before = this.wanted();
         this.wants = v;
@@ -155,7 +156,7 @@ export class StillWatcher {
   ) {}
 
   get wantPath(): string {
-    return 'rooms/' + this.ctx.roomId + '/wants/' + this.cameraUid + '/' + this.ctx.uid;
+    return paths.want(this.ctx.roomId, this.cameraUid, this.ctx.uid);
   }
 
   start(): void {
@@ -164,7 +165,7 @@ export class StillWatcher {
     };
     want();
     this.refresh = window.setInterval(want, WANT_REFRESH_MS);
-    this.stream = this.ctx.db.stream('rooms/' + this.ctx.roomId + '/stills/' + this.cameraUid, {
+    this.stream = this.ctx.db.stream(paths.still(this.ctx.roomId, this.cameraUid), {
       data: (value, path) => {
         const arrived = Date.now();
         // A whole snapshot (first, or after a reconnect) may hold an old still: date it by its server time.

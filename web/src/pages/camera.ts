@@ -1,27 +1,22 @@
 // camera.html: this device is a camera. Shows the preview, publishes presence (with battery),
 // keeps the screen awake, answers every viewer's call and shows an invitation for viewers.
-import { generate } from 'lean-qr';
-import { fromB64u } from '../lib/b64';
-import { Battery, currentBattery, watchBattery } from '../lib/battery';
+import { Battery, watchBattery } from '../lib/battery';
 import { deviceName, setDeviceName } from '../lib/device';
-import { SavedRoom, roomFromHash, viewerInvitationUrl } from '../lib/pairing';
-import { ICE_REFRESH_MS, IceSettings, loadIce } from '../lib/ice';
-import { CameraCall, CameraInbox } from '../lib/peer';
-import { DbError, Json } from '../lib/rtdb';
-import { sealKey } from '../lib/seal';
+import { CameraInbox } from '../lib/inbox';
+import * as paths from '../lib/paths';
+import { dbFailure } from '../lib/session';
+import { RoomAccess, openRoom, pageRoom } from '../lib/startup';
 import { StillPoster } from '../lib/stills';
-import { Session, SessionError, accessEndedReason, dbFailure, pickRoom, startSession } from '../lib/session';
-import { fail, setNet, setOffline, setOnlineText, showError, showRevoked } from '../lib/status';
+import { fail, showError } from '../lib/status';
 import { WakeKeeper, WakeState } from '../lib/wake';
+import { showCall } from '../camera/calls';
+import { offerInvite } from '../camera/invite';
+import { Facing, cameraCount, mediaError, openCamera } from '../camera/media';
+import { Presence } from '../camera/presence';
 
 const preview = document.getElementById('preview') as HTMLVideoElement;
 const viewersEl = document.getElementById('viewers')!;
-const callsEl = document.getElementById('calls')!;
 const problem = document.getElementById('problem')!;
-const inviteBtn = document.getElementById('invite') as HTMLButtonElement;
-const invitePanel = document.getElementById('invite-panel')!;
-const inviteQr = document.getElementById('invite-qr') as HTMLCanvasElement;
-const inviteLink = document.getElementById('invite-link') as HTMLAnchorElement;
 const batteryEl = document.getElementById('battery')!;
 const wakeEl = document.getElementById('wake')!;
 const stillsEl = document.getElementById('stills')!;
@@ -31,54 +26,19 @@ const nameInput = document.getElementById('name') as HTMLInputElement;
 const renameBtn = document.getElementById('rename') as HTMLButtonElement;
 const roomNameEl = document.getElementById('room-name')!;
 
-const HEARTBEAT_MS = 30000;
 const AUDIO_KEY = 'remotecam.camera.audio';
 
-let session: Session | null = null;
-let inv: SavedRoom | null = null;
+let access: RoomAccess | null = null;
+let presence: Presence | null = null;
 let inbox: CameraInbox | null = null;
-let stills: StillPoster | null = null;
 let media: MediaStream | null = null;
-let facing: 'environment' | 'user' = 'environment';
-let heartbeat: number | undefined;
-let ended = false;
+let facing: Facing = 'environment';
 
-
-/** Camera errors in words. */
-function mediaError(e: unknown): string {
-  const name = e && typeof e === 'object' && 'name' in e ? String((e as { name: string }).name) : '';
-  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia)
-    return 'This browser cannot use the camera here: open the page over HTTPS (or on localhost) in a current browser.';
-  if (name === 'NotAllowedError' || name === 'PermissionDeniedError' || name === 'SecurityError')
-    return 'Camera permission denied: allow the camera for this site in the browser\'s settings, then reload the page.';
-  if (name === 'NotFoundError' || name === 'DevicesNotFoundError' || name === 'OverconstrainedError')
-    return 'No camera found on this device.';
-  if (name === 'NotReadableError' || name === 'TrackStartError' || name === 'AbortError')
-    return 'The camera is busy: another app or tab is using it. Close it and reload.';
-  return 'The camera could not start: ' + (e instanceof Error ? e.message : String(e));
+function open(): Promise<MediaStream> {
+  return openCamera(facing, audioBox.checked, () => (audioBox.checked = false));
 }
 
-async function openCamera(): Promise<MediaStream> {
-  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) throw new Error('no mediaDevices');
-  const video: MediaTrackConstraints = {
-    facingMode: { ideal: facing },
-    width: { ideal: 1280 },
-    height: { ideal: 720 },
-    frameRate: { ideal: 24, max: 30 },
-  };
-  const wantAudio = audioBox.checked;
-  try {
-    return await navigator.mediaDevices.getUserMedia({ video, audio: wantAudio });
-  } catch (e) {
-    if (!wantAudio) throw e;
-    // No microphone or no permission for it: carry on with video only.
-    const stream = await navigator.mediaDevices.getUserMedia({ video, audio: false });
-    audioBox.checked = false;
-    return stream;
-  }
-}
-
-async function useMedia(stream: MediaStream): Promise<void> {
+function useMedia(stream: MediaStream): void {
   if (media && media !== stream) for (const t of media.getTracks()) t.stop();
   media = stream;
   preview.srcObject = stream;
@@ -89,49 +49,12 @@ async function useMedia(stream: MediaStream): Promise<void> {
 async function restartMedia(): Promise<void> {
   try {
     if (media) for (const t of media.getTracks()) t.stop();
-    await useMedia(await openCamera());
+    useMedia(await open());
     problem.hidden = true;
     showError(null);
   } catch (e) {
     fail(mediaError(e));
   }
-}
-
-function presencePath(): string {
-  return 'rooms/' + inv!.room + '/cameras/' + session!.uid;
-}
-
-function presence(online: boolean): { [k: string]: Json } {
-  const value: { [k: string]: Json } = { name: deviceName(), online, lastSeen: { '.sv': 'timestamp' } };
-  const b = currentBattery();
-  if (b) value.battery = { level: b.level, charging: b.charging };
-  return value;
-}
-
-async function beat(): Promise<void> {
-  if (!session || !inv || ended) return;
-  try {
-    const echo = await session.db.put(presencePath(), presence(true));
-    const lastSeen = echo && typeof echo === 'object' && !Array.isArray(echo) ? echo.lastSeen : null;
-    if (typeof lastSeen === 'number' && inbox) inbox.serverOffset = lastSeen - Date.now();
-  } catch (e) {
-    if (e instanceof DbError && e.denied) accessEnded();
-    // Network errors: the next beat retries; the status line shows the streams' state.
-  }
-}
-
-async function accessEnded(): Promise<void> {
-  if (ended || !session || !inv) return;
-  ended = true;
-  clearInterval(heartbeat);
-  if (inbox) inbox.stop();
-  if (stills) stills.stop();
-  const reason = await accessEndedReason(session, inv.room);
-  showRevoked(reason);
-  problem.textContent = reason;
-  problem.hidden = false;
-  inviteBtn.disabled = true;
-  invitePanel.hidden = true;
 }
 
 function showBattery(b: Battery): void {
@@ -146,49 +69,34 @@ const WAKE_TEXT: { [K in WakeState]: string } = {
   unavailable: 'This browser cannot keep the screen on: turn off auto-lock in the settings.',
 };
 
-function showCall(call: CameraCall): void {
-  const li = document.createElement('li');
-  li.setAttribute('data-call', call.callId);
-  const label = document.createElement('span');
-  label.textContent = 'Viewer ' + call.viewerUid.slice(0, 6) + ' · ';
-  const state = document.createElement('span');
-  state.className = 'call';
-  state.textContent = 'connecting…';
-  li.appendChild(label);
-  li.appendChild(state);
-  callsEl.appendChild(li);
-  let trouble = '';
-  const showState = (s: string): void => {
-    state.textContent = s === 'connected' ? 'code ' : s + '…' + (trouble ? ' (' + trouble + ')' : '');
+/** Answers viewers and posts stills until access ends. */
+async function serve(a: RoomAccess, stream: MediaStream, wake: WakeKeeper): Promise<void> {
+  const ctx = { db: a.db, key: a.key, roomId: a.room, uid: a.uid, ice: await a.ice() };
+  const box = (inbox = new CameraInbox(ctx, stream, () => a.end()));
+  // Viewers without a live path ask for still pictures (wants/{uid}): posted every 3 s while wanted.
+  const stills = new StillPoster(ctx, preview, () => box.serverOffset, () => a.end());
+  a.bus.on('ended', () => {
+    box.stop();
+    stills.stop();
+    offerInvite(null);
+  });
+  a.refreshIce((i) => box.setIce(i));
+  box.bus.on('viewers', (n) => (viewersEl.textContent = String(n)));
+  box.bus.on('call', showCall);
+  const beats = (presence = new Presence(a));
+  beats.onOffset = (offset) => (box.serverOffset = offset);
+  await beats.beat();
+  if (a.ended) return;
+  box.start();
+  stills.onWanted = (n) => {
+    stillsEl.hidden = n === 0;
+    stillsEl.textContent =
+      'No live path to ' + (n === 1 ? 'one viewer' : n + ' viewers') + ': sending a still picture every 3 s instead (sealed, through the database).';
   };
-  call.bus.on('state', showState);
-  call.bus.on('trouble', (text) => {
-    trouble = text;
-    showState(call.state);
-  });
-  call.bus.on('code', (code) => {
-    let v = li.querySelector('[data-verify]');
-    if (!v) {
-      v = document.createElement('strong');
-      v.setAttribute('data-verify', '');
-      li.appendChild(v);
-    }
-    v.textContent = code;
-  });
-  call.bus.on('ended', () => li.remove());
-}
-
-function showInvite(): void {
-  if (!inv) return;
-  const url = viewerInvitationUrl(inv);
-  if (!invitePanel.hidden) {
-    invitePanel.hidden = true;
-    return;
-  }
-  generate(url).toCanvas(inviteQr);
-  inviteLink.href = url;
-  inviteLink.textContent = url;
-  invitePanel.hidden = false;
+  stills.start();
+  beats.start();
+  wake.start();
+  offerInvite(a.inv);
 }
 
 async function main(): Promise<void> {
@@ -197,7 +105,7 @@ async function main(): Promise<void> {
   const wake = new WakeKeeper((s) => (wakeEl.textContent = WAKE_TEXT[s]));
   watchBattery(showBattery);
 
-  inv = pickRoom('camera', roomFromHash());
+  const inv = pageRoom('camera');
   if (!inv) {
     showError('This browser has no camera invitation.');
     problem.textContent =
@@ -206,71 +114,22 @@ async function main(): Promise<void> {
     return;
   }
   if (inv.name) roomNameEl.textContent = 'Room: ' + inv.name;
-  history.replaceState(null, '', location.pathname + '#room=' + inv.room);
 
-  const cameraReady = openCamera().then(useMedia, (e) => {
+  // The camera starts while the page signs in.
+  const cameraReady = open().then(useMedia, (e) => {
     fail(mediaError(e));
     throw e;
   });
-  try {
-    session = await startSession('camera', inv, (message, ms) =>
-      setOffline('Backend unreachable: ' + message + ' Trying again in ' + Math.round(ms / 1000) + ' s.'),
-    );
-    session.db.bus.on('net', (n) => {
-      setNet(n);
-      if (n === 'online') setOnlineText('Online: viewers can watch.');
-    });
-  } catch (e) {
-    const err = dbFailure(e);
-    if (err.kind === 'revoked') {
-      showRevoked(err.message);
-      problem.textContent = err.message;
-      problem.hidden = false;
-    } else fail(err instanceof SessionError && err.kind === 'unreachable' ? 'Backend unreachable: ' + err.message : err.message);
-    return;
-  }
+  access = await openRoom('camera', inv, 'Online: viewers can watch.');
+  if (!access) return;
   try {
     await cameraReady;
   } catch (e) {
     return; // already explained
   }
-  const key = await sealKey(fromB64u(inv.vs), inv.room);
-  const base = session.cfg.iceServers;
-  const ice = await loadIce(session.db, key, inv.room, base).catch((): IceSettings => ({ iceServers: base, policy: 'all' }));
-  inbox = new CameraInbox({ db: session.db, key, roomId: inv.room, uid: session.uid, ice }, media!, accessEnded);
-  // The owner may change the room's ICE servers at any time: read them again now and then.
-  window.setInterval(() => {
-    if (session && inv && inbox && !ended) loadIce(session.db, key, inv.room, base).then((i) => inbox && inbox.setIce(i), () => undefined);
-  }, ICE_REFRESH_MS);
-  inbox.bus.on('viewers', (n) => (viewersEl.textContent = String(n)));
-  inbox.bus.on('call', showCall);
-  await beat();
-  inbox.start();
-  // Viewers without a live path ask for still pictures (wants/{uid}): posted every 3 s while wanted.
-  const box = inbox;
-  stills = new StillPoster({ db: session.db, key, roomId: inv.room, uid: session.uid }, preview, () => box.serverOffset, accessEnded);
-  stills.onWanted = (n) => {
-    stillsEl.hidden = n === 0;
-    stillsEl.textContent =
-      'No live path to ' + (n === 1 ? 'one viewer' : n + ' viewers') + ': sending a still picture every 3 s instead (sealed, through the database).';
-  };
-  stills.start();
-  heartbeat = window.setInterval(beat, HEARTBEAT_MS);
-  wake.start();
-  inviteBtn.disabled = false;
-
-  window.addEventListener('pagehide', () => {
-    if (session && inv && !ended) session.db.sendOnUnload('PUT', presencePath(), presence(false));
-  });
-  window.addEventListener('pageshow', (e) => {
-    if ((e as PageTransitionEvent).persisted) beat();
-  });
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') beat();
-  });
+  await serve(access, media!, wake);
 }
 
-inviteBtn.addEventListener('click', showInvite);
 audioBox.addEventListener('change', () => {
   localStorage.setItem(AUDIO_KEY, audioBox.checked ? '1' : '0');
   restartMedia();
@@ -279,18 +138,14 @@ switchBtn.addEventListener('click', () => {
   facing = facing === 'environment' ? 'user' : 'environment';
   restartMedia();
 });
-if (navigator.mediaDevices && navigator.mediaDevices.enumerateDevices) {
-  navigator.mediaDevices.enumerateDevices().then((d) => {
-    switchBtn.hidden = d.filter((x) => x.kind === 'videoinput').length < 2;
-  }, () => undefined);
-}
+cameraCount().then((n) => (switchBtn.hidden = n < 2), () => undefined);
 renameBtn.addEventListener('click', async () => {
   const name = setDeviceName(nameInput.value);
   nameInput.value = name;
-  if (!session || !inv) return;
+  if (!access) return;
   try {
-    await session.db.patch('rooms/' + inv.room + '/members/' + session.uid, { name });
-    await beat();
+    await access.db.patch(paths.member(access.room, access.uid), { name });
+    if (presence) await presence.beat();
   } catch (e) {
     fail('Could not rename: ' + dbFailure(e).message);
   }

@@ -3,6 +3,7 @@
 import { InvitationError, clearFragment, parseInvitation, saveRoom } from '../lib/pairing';
 import { SessionError, connect, join } from '../lib/session';
 import { setNet, showError, showRevoked } from '../lib/status';
+import * as paths from '../lib/paths';
 import { isObject } from '../lib/rtdb';
 
 const message = document.getElementById('message')!;
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     const s = await connect(inv.role);
     await join(s, inv);
     try {
-      const meta = await s.db.get('rooms/' + inv.room + '/meta');
+      const meta = await s.db.get(paths.meta(inv.room));
       if (isObject(meta) && typeof meta.name === 'string') saveRoom(inv, meta.name);
     } catch (e) {
       // The name is only a label.

@@ -36,7 +36,7 @@ internal sealed class WsEndpoint(DatabaseRegistry databases, AccessControl acces
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "/.ws is Firebase's realtime protocol: connect with a WebSocket (v=5).");
+            await Responses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "/.ws is Firebase's realtime protocol: connect with a WebSocket (v=5).");
             return;
         }
 
@@ -45,20 +45,20 @@ internal sealed class WsEndpoint(DatabaseRegistry databases, AccessControl acces
         name = name.Length == 0 ? options.DefaultNamespace : name;
         if (!DatabaseRegistry.IsValidName(name))
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.BadNamespace(name));
+            await Responses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.BadNamespace(name));
             return;
         }
 
         var host = context.Request.Headers.Host.ToString();
         if (!FirebaseInit.IsValidHost(host))
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.BadHost);
+            await Responses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.BadHost);
             return;
         }
 
         if (!databases.TryGet(name, out var database))
         {
-            await DatabaseEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.TooManyDatabases(options.MaxDatabases));
+            await Responses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.TooManyDatabases(options.MaxDatabases));
             return;
         }
 

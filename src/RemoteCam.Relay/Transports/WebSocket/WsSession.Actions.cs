@@ -63,14 +63,14 @@ internal sealed partial class WsSession
         var credential = Text(body, "cred");
         if (credential is null)
         {
-            Refuse(r, WsStatus.InvalidToken, Authentication.InvalidToken);
+            Refuse(r, WsStatus.InvalidToken, Errors.InvalidToken);
             return;
         }
 
         var who = _context.Authentication.IdentifyToken(credential, _context.Remote, out var error);
         if (who is null)
         {
-            Refuse(r, error == Authentication.ExpiredToken ? WsStatus.ExpiredToken : WsStatus.InvalidToken, error);
+            Refuse(r, error == Errors.ExpiredToken ? WsStatus.ExpiredToken : WsStatus.InvalidToken, error);
             return;
         }
 

@@ -196,7 +196,7 @@ internal sealed partial class WsSession
 
         Volatile.Write(ref _who, Identity.Anonymous);
         UnlistenAll();
-        Outbox.TryEnqueue(WsFrames.AuthRevoked(WsStatus.ExpiredToken, Http.Authentication.ExpiredToken));
+        Outbox.TryEnqueue(WsFrames.AuthRevoked(WsStatus.ExpiredToken, Http.Errors.ExpiredToken));
     }
 
     private void UnlistenAll()
