@@ -3,6 +3,7 @@
 #   bench/run.sh                 # all three: memory, latency, writes (about 3-4 minutes with defaults)
 #   bench/run.sh latency --duration 10
 #   bench/run.sh ttff            # watch → first frame: floor, PeerJS, RemoteCam (headless chromium; no nginx)
+#   bench/run.sh presence        # bytes per camera-day of presence: REST heartbeat vs WebSocket (no nginx)
 #   bench/run.sh --help          # every option
 # Installs nothing. Needs: the .NET SDK, nginx (on PATH or $NGINX) and its nchan module
 # (nginx's modules path or $NCHAN_MODULE). Debian: apt-get install nginx libnginx-mod-nchan
@@ -33,6 +34,12 @@ if [ "${1:-}" = ttff ]; then
   echo "building the pages (web/dist) and the bench pages (bench/web/dist)..." >&2
   npm run --silent build >&2 || fail "npm run build failed"
   node bench/web/build.mjs >&2 || fail "bench/web/build.mjs failed"
+  build_bench
+  exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "$@"
+fi
+
+if [ "${1:-}" = presence ]; then
+  # The relay alone (bytes on the wire per camera-day): no nginx needed.
   build_bench
   exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "$@"
 fi

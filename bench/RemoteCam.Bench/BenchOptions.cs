@@ -10,15 +10,16 @@ internal sealed class BenchOptions
 
         commands:
           all          memory, latency and writes; prints a summary table with ratios and goals
-          latency      write → stream delivery latency, relay vs nchan
+          latency      write → stream delivery latency: relay over SSE, relay over WebSocket (relay-ws), nchan
           memory       resident memory per idle stream, relay vs nchan
           writes       acknowledged writes per second against the relay
           ttff         watch → first decoded frame: floor, PeerJS and RemoteCam through the relay (headless chromium)
           rules        cost of one security-rules access decision, in process (goal ≤ 10 µs)
+          presence     bytes per camera-day of presence on the wire: REST heartbeat vs WebSocket session
           host-relay   run the relay in this process (used by the others): --port N --data DIR [--host H]
 
         options (defaults in brackets):
-          --targets relay,nchan    servers to measure [relay,nchan; writes: relay; ttff: floor,peerjs,remotecam]
+          --targets relay,nchan    servers to measure [relay,nchan; latency: relay,relay-ws,nchan; writes: relay; ttff: floor,peerjs,remotecam]
           --calls N                ttff: measured calls per contender, after one warm-up call [20]
           --trace 1                ttff: print the last call's timeline (peer connection events, requests) [0]
           --inboxes N              inbox streams, one per inbox channel [2000]
@@ -35,6 +36,7 @@ internal sealed class BenchOptions
           --nginx-workers N|auto   nginx worker_processes [1]
           --nginx PATH             nginx binary [$NGINX, else PATH]
           --nchan-module PATH      ngx_nchan_module.so [$NCHAN_MODULE, else nginx's modules path]
+          --presence-seconds S     presence: seconds each transport is watched [90]
         """;
 
     public string Command { get; private set; } = "all";
