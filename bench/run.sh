@@ -4,10 +4,11 @@
 #   bench/run.sh latency --duration 10
 #   bench/run.sh ttff            # watch → first frame: floor, PeerJS, RemoteCam (headless chromium; no nginx)
 #   bench/run.sh presence        # bytes per camera-day of presence: REST heartbeat vs WebSocket (no nginx)
+#   bench/run.sh motion          # motion detector cost, camera frame rate and CPU with recording on vs off (headless chromium)
 #   bench/run.sh --help          # every option
 # Installs nothing. Needs: the .NET SDK, nginx (on PATH or $NGINX) and its nchan module
 # (nginx's modules path or $NCHAN_MODULE). Debian: apt-get install nginx libnginx-mod-nchan
-# ttff needs instead: node with the repository's npm packages (npm ci) and chromium
+# ttff and motion need instead: node with the repository's npm packages (npm ci) and chromium
 # (on PATH or $REMOTECAM_CHROMIUM). See docs/bench.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,18 @@ build_bench() {
   dotnet build bench/RemoteCam.Bench/RemoteCam.Bench.csproj -c Release -nologo -v quiet >&2 \
     || fail "build failed"
 }
+
+if [ "${1:-}" = motion ]; then
+  command -v node >/dev/null 2>&1 || fail "node is not on PATH (Debian: apt-get install nodejs npm)"
+  [ -d node_modules/esbuild ] || fail "the npm packages are missing: run npm ci"
+  if [ -z "${REMOTECAM_CHROMIUM:-}" ]; then
+    command -v chromium >/dev/null 2>&1 || fail "chromium not found: put it on PATH or set REMOTECAM_CHROMIUM (Debian: apt-get install chromium)"
+  fi
+  echo "building the pages (web/dist)..." >&2
+  npm run --silent build >&2 || fail "npm run build failed"
+  build_bench
+  exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "$@"
+fi
 
 if [ "${1:-}" = ttff ]; then
   command -v node >/dev/null 2>&1 || fail "node is not on PATH (Debian: apt-get install nodejs npm)"

@@ -1,6 +1,6 @@
 // Builds the pages into web/dist (served by the relay and by `firebase deploy --only hosting`):
 // 1. type-checks web/src with tsc (strict; any error fails the build),
-// 2. bundles each web/src/pages/*.ts (and the on-demand QR scanner chunk) with esbuild to
+// 2. bundles each web/src/pages/*.ts (and the on-demand chunks: QR scanner, motion) with esbuild to
 //    minified ES2017 IIFEs for old phones,
 // 3. copies web/static and draws the PNG icons the manifest needs,
 // 4. prints each bundle's size and fails when the camera page's JS exceeds 40 KB gzipped.
@@ -35,7 +35,7 @@ try {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 const pages = readdirSync(join(web, 'src', 'pages')).filter((f) => f.endsWith('.ts'));
-const entryPoints = { scan: join(web, 'src', 'chunks', 'scan.ts') };
+const entryPoints = { scan: join(web, 'src', 'chunks', 'scan.ts'), motion: join(web, 'src', 'chunks', 'motion.ts') };
 for (const p of pages) entryPoints[p.replace(/\.ts$/, '')] = join(web, 'src', 'pages', p);
 try {
   await build({

@@ -16,12 +16,14 @@ internal sealed class BenchOptions
           ttff         watch → first decoded frame: floor, PeerJS and RemoteCam through the relay (headless chromium)
           rules        cost of one security-rules access decision, in process (goal ≤ 10 µs)
           presence     bytes per camera-day of presence on the wire: REST heartbeat vs WebSocket session
+          motion       motion detector cost per 160x120 frame vs getImageData; camera page frame rate and CPU with detection+recording on vs off (headless chromium)
           host-relay   run the relay in this process (used by the others): --port N --data DIR [--host H]
 
         options (defaults in brackets):
           --targets relay,nchan    servers to measure [relay,nchan; latency: relay,relay-ws,nchan; writes: relay; ttff: floor,peerjs,remotecam]
           --calls N                ttff: measured calls per contender, after one warm-up call [20]
           --trace 1                ttff: print the last call's timeline (peer connection events, requests) [0]
+          --window S               motion: seconds per measured window, 2 off and 2 on [15]
           --inboxes N              inbox streams, one per inbox channel [2000]
           --shared-streams N       streams on the one shared channel [100]
           --rate N                 writes per second in the latency test [1000]
@@ -48,6 +50,8 @@ internal sealed class BenchOptions
     public int Calls { get; private set; } = 20;
 
     public bool Trace { get; private set; }
+
+    public double WindowSeconds { get; private set; } = 15;
 
     public int SharedStreams { get; private set; } = 100;
 
@@ -121,6 +125,7 @@ internal sealed class BenchOptions
             {
                 case "--targets": o.Targets = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--trace": o.Trace = ParseInt(name, value) != 0; break;
+                case "--window": o.WindowSeconds = ParseDouble(name, value) is > 0 and var w ? w : throw new ArgumentException("--window: more than 0 s"); break;
                 case "--calls": o.Calls = ParseInt(name, value) is > 0 and var n ? n : throw new ArgumentException("--calls: at least 1"); break;
                 case "--inboxes": o.Inboxes = ParseInt(name, value); break;
                 case "--shared-streams": o.SharedStreams = ParseInt(name, value); break;

@@ -21,6 +21,8 @@ switch (options.Command)
         return await RelayHost.RunAsync(options);
     case "ttff":
         return await TtffBenchmark.RunAsync(options);
+    case "motion":
+        return await MotionBenchmark.RunAsync(options);
     case "rules":
         RulesBenchmark.Run();
         return 0;

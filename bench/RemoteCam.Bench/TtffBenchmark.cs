@@ -311,7 +311,7 @@ internal static class TtffBenchmark
     }
 
     /// <summary>As <c>remotecam rooms create</c> does: one admin PATCH of the meta and both proofs (docs/pairing.md).</summary>
-    private static async Task<(string Room, string CameraInvite, string ViewerInvite)> CreateRoomAsync(RelayServer relay, Uri pagesBase)
+    internal static async Task<(string Room, string CameraInvite, string ViewerInvite)> CreateRoomAsync(RelayServer relay, Uri pagesBase)
     {
         string room = B64u(RandomNumberGenerator.GetBytes(15));
         byte[] cameraSecret = RandomNumberGenerator.GetBytes(32);
@@ -508,7 +508,7 @@ internal static class TtffBenchmark
         return output.Length;
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {

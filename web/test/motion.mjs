@@ -1,35 +1,10 @@
 // Checks the motion detector's pure core (web/src/motion) on synthetic 160×120 frames: a noisy
 // still scene, an object crossing, a sudden brightness change (offset, gain, lights), zones, and
 // sensitivities. Run: node web/test/motion.mjs (Node 20+). Exit code 1 on any failure.
-import { build } from 'esbuild';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { check, finish, load } from './checks.mjs';
 
-const web = dirname(dirname(fileURLToPath(import.meta.url)));
-const out = await build({
-  stdin: {
-    contents: `export * from './motion/detector'; export * from './motion/params'; export * from './motion/zones';`,
-    resolveDir: join(web, 'src'),
-    loader: 'ts',
-  },
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  write: false,
-});
-const lib = await import('data:text/javascript;base64,' + Buffer.from(out.outputFiles[0].text).toString('base64'));
-
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    console.log('ok   ' + name);
-  } catch (e) {
-    failed++;
-    console.log('FAIL ' + name + ': ' + e.message);
-  }
-}
+const lib = await load(`export * from './motion/detector'; export * from './motion/params'; export * from './motion/zones';`);
 
 const W = 160, H = 120, FPS = 5, DT = 1000 / FPS;
 
@@ -202,8 +177,5 @@ await check('luma from RGBA uses BT.601 weights', () => {
   assert.deepEqual(Array.from(out), [76, 149, 255]);
 });
 
-if (failed) {
-  console.log(failed + ' check(s) failed');
-  process.exit(1);
-}
+finish();
 console.log('all motion checks passed');

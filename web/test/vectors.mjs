@@ -1,35 +1,12 @@
 // Checks the pages' crypto against the documented vectors and rules: the pairing proof
 // (docs/pairing.md), the sealed envelope (round trip, tampering, wrong slot/direction/call/room),
 // invitation parsing and the verification code. Run: node web/test/vectors.mjs (Node 20+).
-import { build } from 'esbuild';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { check, finish, load } from './checks.mjs';
 
-const web = dirname(dirname(fileURLToPath(import.meta.url)));
-const out = await build({
-  stdin: {
-    contents: `export * from './lib/pairing'; export * from './lib/seal'; export * from './lib/verify'; export * from './lib/b64'; export * from './lib/sdp'; export { iceFrom } from './lib/ice';`,
-    resolveDir: join(web, 'src'),
-    loader: 'ts',
-  },
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  write: false,
-});
-const lib = await import('data:text/javascript;base64,' + Buffer.from(out.outputFiles[0].text).toString('base64'));
-
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    console.log('ok   ' + name);
-  } catch (e) {
-    failed++;
-    console.log('FAIL ' + name + ': ' + e.message);
-  }
-}
+const lib = await load(
+  `export * from './lib/pairing'; export * from './lib/seal'; export * from './lib/verify'; export * from './lib/b64'; export * from './lib/sdp'; export { iceFrom } from './lib/ice';`,
+);
 
 const secret = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 const room = 'AAAAAAAAAAAAAAAAAAAA';
@@ -134,7 +111,4 @@ await check('room ICE servers: sealed for meta/ice of this room only; relayOnly 
   await assert.rejects(lib.open(key, at, value), /does not open/);
 });
 
-if (failed) {
-  console.log(failed + ' failed');
-  process.exit(1);
-}
+finish();

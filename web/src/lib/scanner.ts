@@ -1,20 +1,7 @@
 // Loads the scanner bundle (scan.js) once, on demand.
 import type { Scanner } from '../chunks/scan';
-
-let loading: Promise<Scanner> | null = null;
+import { loadChunk } from './chunks';
 
 export function loadScanner(): Promise<Scanner> {
-  if (!loading) {
-    loading = new Promise<Scanner>((resolve, reject) => {
-      const s = document.createElement('script');
-      s.src = 'scan.js';
-      s.onload = () => resolve((window as unknown as { remotecamScanner: Scanner }).remotecamScanner);
-      s.onerror = () => {
-        loading = null;
-        reject(new Error('Could not load the QR scanner; check the connection.'));
-      };
-      document.head.appendChild(s);
-    });
-  }
-  return loading;
+  return loadChunk<Scanner>('scan.js', 'remotecamScanner', 'the QR scanner');
 }

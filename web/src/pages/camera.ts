@@ -13,6 +13,7 @@ import { showCall } from '../camera/calls';
 import { offerInvite } from '../camera/invite';
 import { Facing, cameraCount, mediaError, openCamera } from '../camera/media';
 import { Presence } from '../camera/presence';
+import { CameraRecording } from '../camera/recording';
 
 const preview = document.getElementById('preview') as HTMLVideoElement;
 const viewersEl = document.getElementById('viewers')!;
@@ -33,6 +34,7 @@ let presence: Presence | null = null;
 let inbox: CameraInbox | null = null;
 let media: MediaStream | null = null;
 let facing: Facing = 'environment';
+const recording = new CameraRecording(preview);
 
 function open(): Promise<MediaStream> {
   return openCamera(facing, audioBox.checked, () => (audioBox.checked = false));
@@ -44,6 +46,7 @@ function useMedia(stream: MediaStream): void {
   preview.srcObject = stream;
   preview.play().catch(() => undefined);
   if (inbox) inbox.setMedia(stream);
+  recording.setMedia(stream);
 }
 
 async function restartMedia(): Promise<void> {
@@ -78,6 +81,7 @@ async function serve(a: RoomAccess, stream: MediaStream, wake: WakeKeeper): Prom
   a.bus.on('ended', () => {
     box.stop();
     stills.stop();
+    recording.stop();
     offerInvite(null);
   });
   a.refreshIce((i) => box.setIce(i));
@@ -121,7 +125,10 @@ async function main(): Promise<void> {
     throw e;
   });
   access = await openRoom('camera', inv, 'Online: viewers can watch.');
-  if (!access) return;
+  if (!access) {
+    recording.stop();
+    return;
+  }
   try {
     await cameraReady;
   } catch (e) {
