@@ -16,6 +16,7 @@ const [host, port] = process.argv[2].split(':');
 const scenarios = process.argv.slice(3);
 const relay = `http://${host}:${port}`;
 const apps = [];
+const children = [];
 let appCount = 0;
 
 /** A web SDK client of database `ns`, optionally signed in with an unsigned emulator token for `uid`. */
@@ -190,6 +191,7 @@ const run = {
     await set(ref(observer, 'camera'), 'none');
     // The victim's output is piped, never inherited: a pipe it held would keep the test waiting.
     const victim = spawn(process.execPath, [fileURLToPath(new URL('sdk-victim.mjs', import.meta.url)), `${host}:${port}`, 'sdk-kill'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(victim);
     try {
       await new Promise((resolve, reject) => {
         let err = '';
@@ -394,7 +396,11 @@ const run = {
 };
 
 // Whatever happens, the suite ends: a scenario that hangs is reported as such.
-setTimeout(() => { console.log(JSON.stringify({ scenario: '(suite)', error: 'timed out after 90 s' })); process.exit(1); }, 90000).unref();
+setTimeout(() => {
+  console.log(JSON.stringify({ scenario: '(suite)', error: 'timed out after 90 s' }));
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(1);
+}, 90000).unref();
 const results = await Promise.all(scenarios.map(async (name) => {
   try {
     return { scenario: name, result: await run[name]() };
