@@ -5,6 +5,7 @@
 #   bench/run.sh ttff            # watch → first frame: floor, PeerJS, RemoteCam (headless chromium; no nginx)
 #   bench/run.sh fuzz --long     # 100,000 generated requests against the relay (no nginx)
 #   bench/run.sh soak --long     # 10 minutes of 2,000 streams, 1,000 writes/s and a slow reader (no nginx)
+#   bench/run.sh presence        # bytes per camera-day of presence: REST heartbeat vs WebSocket (no nginx)
 #   bench/run.sh motion          # motion detector cost, camera frame rate and CPU with recording on vs off (headless chromium)
 #   bench/run.sh --help          # every option
 # Installs nothing. Needs: the .NET SDK, nginx (on PATH or $NGINX) and its nchan module
@@ -60,6 +61,12 @@ if [ "${1:-}" = fuzz ] || [ "${1:-}" = soak ]; then
   fi
   # As below: the load generator's own GC pauses stay out of the measured latencies.
   export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x10000000}"
+  build_bench
+  exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "$@"
+fi
+
+if [ "${1:-}" = presence ]; then
+  # The relay alone (bytes on the wire per camera-day): no nginx needed.
   build_bench
   exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "$@"
 fi

@@ -81,7 +81,9 @@ internal static class LatencyBenchmark
         using HttpClient subscribeClient = Http.CreateClient();
         using HttpClient publishClient = Http.CreateClient();
         Console.Error.WriteLine($"[{target.Name}] latency: opening {channels.Count} streams ({inboxes} inboxes + {o.SharedStreams} on the shared channel)");
-        await using StreamSet streams = await StreamSet.OpenAsync(subscribeClient, target, channels, OnProbe, parallel: 64, TimeSpan.FromSeconds(60));
+        await using IStreamSet streams = target is RelayTarget { OverWebSocket: true } realtime
+            ? await WsStreamSet.OpenAsync(realtime, channels, OnProbe, parallel: 64, TimeSpan.FromSeconds(60))
+            : await StreamSet.OpenAsync(subscribeClient, target, channels, OnProbe, parallel: 64, TimeSpan.FromSeconds(60));
         if (streams.Failures > 0)
         {
             Console.Error.WriteLine($"[{target.Name}] {streams.Failures} streams failed to open: {streams.FirstError}");

@@ -30,6 +30,8 @@ switch (options.Command)
         return await FuzzBenchmark.RunAsync(options);
     case "soak":
         return await SoakBenchmark.RunAsync(options);
+    case "presence":
+        return await PresenceBenchmark.RunAsync(options);
     case "all" or "latency" or "memory" or "writes":
         break;
     default:
@@ -51,8 +53,9 @@ foreach (string bench in benches)
             await using IBenchTarget target = targetName switch
             {
                 "relay" => await RelayTarget.StartAsync(),
+                "relay-ws" when bench == "latency" => await RelayTarget.StartAsync(overWebSocket: true),
                 "nchan" => await NchanTarget.StartAsync(options),
-                _ => throw new ArgumentException($"unknown target {targetName} (relay, nchan)"),
+                _ => throw new ArgumentException($"unknown target {targetName} (relay, nchan; relay-ws for latency)"),
             };
             switch (bench)
             {
