@@ -3,6 +3,9 @@
 #   bench/run.sh                 # all three: memory, latency, writes (about 3-4 minutes with defaults)
 #   bench/run.sh latency --duration 10
 #   bench/run.sh ttff            # watch → first frame: floor, PeerJS, RemoteCam (headless chromium; no nginx)
+#   bench/run.sh fuzz --long     # 100,000 generated requests against the relay (no nginx)
+#   bench/run.sh soak --long     # 10 minutes of 2,000 streams, 1,000 writes/s and a slow reader (no nginx)
+#   bench/run.sh presence        # bytes per camera-day of presence: REST heartbeat vs WebSocket (no nginx)
 #   bench/run.sh motion          # motion detector cost, camera frame rate and CPU with recording on vs off (headless chromium)
 #   bench/run.sh --help          # every option
 # Installs nothing. Needs: the .NET SDK, nginx (on PATH or $NGINX) and its nchan module
@@ -46,6 +49,24 @@ if [ "${1:-}" = ttff ]; then
   echo "building the pages (web/dist) and the bench pages (bench/web/dist)..." >&2
   npm run --silent build >&2 || fail "npm run build failed"
   node bench/web/build.mjs >&2 || fail "bench/web/build.mjs failed"
+  build_bench
+  exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "$@"
+fi
+
+# fuzz and soak measure the relay alone: no reference server, so no nginx.
+if [ "${1:-}" = fuzz ] || [ "${1:-}" = soak ]; then
+  ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 8192 ]; then
+    fail "open-file limit is $(ulimit -n); the soak needs at least 8192 (ulimit -n 65536)"
+  fi
+  # As below: the load generator's own GC pauses stay out of the measured latencies.
+  export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x10000000}"
+  build_bench
+  exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "$@"
+fi
+
+if [ "${1:-}" = presence ]; then
+  # The relay alone (bytes on the wire per camera-day): no nginx needed.
   build_bench
   exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "$@"
 fi

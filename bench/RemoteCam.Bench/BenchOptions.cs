@@ -10,16 +10,19 @@ internal sealed class BenchOptions
 
         commands:
           all          memory, latency and writes; prints a summary table with ratios and goals
-          latency      write → stream delivery latency, relay vs nchan
+          latency      write → stream delivery latency: relay over SSE, relay over WebSocket (relay-ws), nchan
           memory       resident memory per idle stream, relay vs nchan
           writes       acknowledged writes per second against the relay
           ttff         watch → first decoded frame: floor, PeerJS and RemoteCam through the relay (headless chromium)
           rules        cost of one security-rules access decision, in process (goal ≤ 10 µs)
+          soak         2,000 streams, 1,000 writes/s and a slow consumer in every other window; memory, cut-offs, p99 (exit 1 on FAIL)
+          fuzz         generated requests, tokens and rules uploads against the relay: 0 answers 5xx, errors in Firebase's shape
+          presence     bytes per camera-day of presence on the wire: REST heartbeat vs WebSocket session
           motion       motion detector cost per 160x120 frame vs getImageData; camera page frame rate and CPU with detection+recording on vs off (headless chromium)
           host-relay   run the relay in this process (used by the others): --port N --data DIR [--host H]
 
         options (defaults in brackets):
-          --targets relay,nchan    servers to measure [relay,nchan; writes: relay; ttff: floor,peerjs,remotecam]
+          --targets relay,nchan    servers to measure [relay,nchan; latency: relay,relay-ws,nchan; writes: relay; ttff: floor,peerjs,remotecam]
           --calls N                ttff: measured calls per contender, after one warm-up call [20]
           --trace 1                ttff: print the last call's timeline (peer connection events, requests) [0]
           --window S               motion: seconds per measured window, 2 off and 2 on [15]
@@ -37,6 +40,10 @@ internal sealed class BenchOptions
           --nginx-workers N|auto   nginx worker_processes [1]
           --nginx PATH             nginx binary [$NGINX, else PATH]
           --nchan-module PATH      ngx_nchan_module.so [$NCHAN_MODULE, else nginx's modules path]
+          --long                   fuzz: 100,000 requests; soak: 10 minutes (the figures of docs/bench.md) [short: as CI]
+          --requests N             fuzz: requests to send [5000; 100000 with --long]
+          --seed N                 fuzz: the generator's seed [$RELAY_FUZZ_SEED, else 20261124]
+          --presence-seconds S     presence: seconds each transport is watched [90]
         """;
 
     public string Command { get; private set; } = "all";
@@ -77,15 +84,25 @@ internal sealed class BenchOptions
 
     public string? NchanModule { get; private set; }
 
+    public bool Long { get; private set; }
+
+    public int? Requests { get; private set; }
+
+    public int? Seed { get; private set; }
+
     public string Host { get; private set; } = "127.0.0.1";
 
     public int Port { get; private set; } = 9000;
 
     public string? DataDirectory { get; private set; }
 
+    /// <summary>How long the presence benchmark watches each transport's idle camera (seconds).</summary>
+    public double PresenceSeconds { get; private set; } = 90;
+
     public IReadOnlyList<string> TargetsFor(string command) => Targets ?? command switch
     {
         "writes" => ["relay"],
+        "latency" => ["relay", "relay-ws", "nchan"],
         "ttff" => ["floor", "peerjs", "remotecam"],
         _ => ["relay", "nchan"],
     };
@@ -106,6 +123,12 @@ internal sealed class BenchOptions
             if (name is "-h" or "--help")
             {
                 o.Command = "help";
+                continue;
+            }
+
+            if (name == "--long")
+            {
+                o.Long = true;
                 continue;
             }
 
@@ -138,6 +161,9 @@ internal sealed class BenchOptions
                 case "--host": o.Host = value; break;
                 case "--port": o.Port = ParseInt(name, value); break;
                 case "--data": o.DataDirectory = value; break;
+                case "--requests": o.Requests = ParseInt(name, value); break;
+                case "--seed": o.Seed = ParseInt(name, value); break;
+                case "--presence-seconds": o.PresenceSeconds = ParseDouble(name, value) is > 0 and var p ? p : throw new ArgumentException("--presence-seconds: more than 0"); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }

@@ -81,7 +81,9 @@ internal static class LatencyBenchmark
         using HttpClient subscribeClient = Http.CreateClient();
         using HttpClient publishClient = Http.CreateClient();
         Console.Error.WriteLine($"[{target.Name}] latency: opening {channels.Count} streams ({inboxes} inboxes + {o.SharedStreams} on the shared channel)");
-        await using StreamSet streams = await StreamSet.OpenAsync(subscribeClient, target, channels, OnProbe, parallel: 64, TimeSpan.FromSeconds(60));
+        await using IStreamSet streams = target is RelayTarget { OverWebSocket: true } realtime
+            ? await WsStreamSet.OpenAsync(realtime, channels, OnProbe, parallel: 64, TimeSpan.FromSeconds(60))
+            : await StreamSet.OpenAsync(subscribeClient, target, channels, OnProbe, parallel: 64, TimeSpan.FromSeconds(60));
         if (streams.Failures > 0)
         {
             Console.Error.WriteLine($"[{target.Name}] {streams.Failures} streams failed to open: {streams.FirstError}");
@@ -97,7 +99,6 @@ internal static class LatencyBenchmark
         Console.Error.WriteLine($"[{target.Name}] latency: {o.Rate}/s for {o.WarmupSeconds}s warm-up + {o.DurationSeconds}s measured");
 
         long publishErrors = 0;
-        List<Task> sends = new((int)totalWrites);
         async Task PublishAsync(long k)
         {
             try
@@ -116,38 +117,7 @@ internal static class LatencyBenchmark
             }
         }
 
-        // Pacing: a dedicated thread issues every write whose scheduled time (k / rate) has come, then sleeps ~1 ms.
-        // Writes are not awaited by the pacer, so a slow response never delays the next write.
-        double measuredSeconds = 0;
-        TaskCompletionSource paced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        Thread pacer = new(() =>
-        {
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            long measureStart = 0;
-            long k = 0;
-            while (k < totalWrites)
-            {
-                double elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
-                long due = Math.Min(totalWrites, (long)(elapsed * o.Rate) + 1);
-                for (; k < due; k++)
-                {
-                    if (k == warmupWrites)
-                    {
-                        measureStart = System.Diagnostics.Stopwatch.GetTimestamp();
-                    }
-
-                    sends.Add(PublishAsync(k));
-                }
-
-                Thread.Sleep(1);
-            }
-
-            measuredSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
-            paced.SetResult();
-        })
-        { IsBackground = true, Priority = ThreadPriority.AboveNormal, Name = "pacer" };
-        pacer.Start();
-        await paced.Task;
+        (List<Task> sends, double measuredSeconds) = await Pacer.RunAsync(o.Rate, totalWrites, warmupWrites, PublishAsync);
         await Task.WhenAll(sends);
 
         long Expected(long k) => channelOf[k] == SharedChannel ? o.SharedStreams : 1;

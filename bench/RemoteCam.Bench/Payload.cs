@@ -9,7 +9,10 @@ namespace RemoteCam.Bench;
 /// </summary>
 internal static class Payload
 {
-    public static byte[] Encode(long sequence, long sentMicros)
+    public static byte[] Encode(long sequence, long sentMicros) => Encode(sequence, sentMicros, 0);
+
+    /// <summary>The probe with a <c>"p"</c> string of <paramref name="padding"/> characters, for messages of a realistic size.</summary>
+    public static byte[] Encode(long sequence, long sentMicros, int padding)
     {
         Span<byte> buffer = stackalloc byte[64];
         int length = 0;
@@ -21,8 +24,19 @@ internal static class Payload
         length += 5;
         Utf8Formatter.TryFormat(sentMicros, buffer[length..], out written);
         length += written;
-        buffer[length++] = (byte)'}';
-        return buffer[..length].ToArray();
+        if (padding <= 0)
+        {
+            buffer[length++] = (byte)'}';
+            return buffer[..length].ToArray();
+        }
+
+        byte[] padded = new byte[length + 8 + padding];
+        buffer[..length].CopyTo(padded);
+        ",\"p\":\""u8.CopyTo(padded.AsSpan(length));
+        padded.AsSpan(length + 6, padding).Fill((byte)'x');
+        padded[^2] = (byte)'"';
+        padded[^1] = (byte)'}';
+        return padded;
     }
 
     /// <summary>

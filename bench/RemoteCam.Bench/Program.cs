@@ -26,6 +26,12 @@ switch (options.Command)
     case "rules":
         RulesBenchmark.Run();
         return 0;
+    case "fuzz":
+        return await FuzzBenchmark.RunAsync(options);
+    case "soak":
+        return await SoakBenchmark.RunAsync(options);
+    case "presence":
+        return await PresenceBenchmark.RunAsync(options);
     case "all" or "latency" or "memory" or "writes":
         break;
     default:
@@ -47,8 +53,9 @@ foreach (string bench in benches)
             await using IBenchTarget target = targetName switch
             {
                 "relay" => await RelayTarget.StartAsync(),
+                "relay-ws" when bench == "latency" => await RelayTarget.StartAsync(overWebSocket: true),
                 "nchan" => await NchanTarget.StartAsync(options),
-                _ => throw new ArgumentException($"unknown target {targetName} (relay, nchan)"),
+                _ => throw new ArgumentException($"unknown target {targetName} (relay, nchan; relay-ws for latency)"),
             };
             switch (bench)
             {

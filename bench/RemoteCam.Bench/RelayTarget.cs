@@ -14,14 +14,30 @@ internal sealed class RelayTarget : IBenchTarget
     private readonly string _dataDirectory;
     private readonly string _baseUrl;
 
-    private RelayTarget(Process process, string dataDirectory, string baseUrl)
+    private RelayTarget(Process process, string dataDirectory, string baseUrl, bool overWebSocket)
     {
         _process = process;
         _dataDirectory = dataDirectory;
         _baseUrl = baseUrl.TrimEnd('/');
+        OverWebSocket = overWebSocket;
     }
 
-    public string Name => "relay";
+    /// <summary>"relay" (listeners are SSE streams) or "relay-ws" (listeners are listens over <c>/.ws</c>; writes stay REST PUTs).</summary>
+    public string Name => OverWebSocket ? "relay-ws" : "relay";
+
+    public bool OverWebSocket { get; }
+
+    /// <summary>The relay's realtime endpoint, as the SDKs open it.</summary>
+    public Uri WebSocketUri => new(_baseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/.ws?v=5&ns=remotecam");
+
+    /// <summary>The relay's base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string BaseUrl => _baseUrl;
+
+    /// <summary>The relay's data directory (its keys are in <c>.auth</c>).</summary>
+    public string DataDirectory => _dataDirectory;
+
+    /// <summary>Whether the relay's process is still running.</summary>
+    public bool IsRunning => !_process.HasExited;
 
     public bool ReadyOnHeaders => false;
 
@@ -46,7 +62,7 @@ internal sealed class RelayTarget : IBenchTarget
         return request;
     }
 
-    public static async Task<RelayTarget> StartAsync()
+    public static async Task<RelayTarget> StartAsync(bool overWebSocket = false)
     {
         string dataDirectory = Directory.CreateTempSubdirectory("remotecam-bench-relay-").FullName;
         ProcessStartInfo start = SelfStartInfo();
@@ -99,7 +115,7 @@ internal sealed class RelayTarget : IBenchTarget
                 {
                     // Keep draining stdout so the child never blocks on a full pipe.
                     _ = DrainAsync(process.StandardOutput);
-                    return new RelayTarget(process, dataDirectory, line["READY ".Length..].Trim());
+                    return new RelayTarget(process, dataDirectory, line["READY ".Length..].Trim(), overWebSocket);
                 }
             }
         }

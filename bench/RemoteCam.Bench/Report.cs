@@ -19,7 +19,7 @@ internal sealed class Report
     public void Add(LatencyResult r)
     {
         _latency[r.Target] = r;
-        Print($"latency  {r.Target,-5}  p50 {Ms(r.Latency.Percentile(50))} ms  p99 {Ms(r.Latency.Percentile(99))} ms  p99.9 {Ms(r.Latency.Percentile(99.9))} ms  max {Ms(r.Latency.Max)} ms  "
+        Print($"latency  {r.Target,-8}  p50 {Ms(r.Latency.Percentile(50))} ms  p99 {Ms(r.Latency.Percentile(99))} ms  p99.9 {Ms(r.Latency.Percentile(99.9))} ms  max {Ms(r.Latency.Max)} ms  "
             + $"(p99 inbox {Ms(r.InboxLatency.Percentile(99))} ms, shared {Ms(r.SharedLatency.Percentile(99))} ms)  "
             + $"delivered {r.Delivered}/{r.Expected}  lost {r.Lost}  dup {r.Duplicates}  misrouted {r.Misrouted}  publish errors {r.PublishErrors}  "
             + $"stream failures {r.StreamFailures}  streams {r.Streams}  writes {r.Writes} at {r.AchievedRate:F0}/s"
@@ -60,6 +60,18 @@ internal sealed class Report
             Row(b, "delivery latency p99 (ms)", relay?.Latency.Percentile(99) / 1000.0, nchan?.Latency.Percentile(99) / 1000.0, $"relay <= {LatencyGoal}x nchan", LatencyGoal);
             Row(b, "delivery latency max (ms)", relay?.Latency.Max / 1000.0, nchan?.Latency.Max / 1000.0, null);
             b.AppendLine(CultureInfo.InvariantCulture, $"{"delivered / expected",-34} {Delivered(relay),12} {Delivered(nchan),12} {string.Empty,8}  0 lost {Verdict(relay is null ? null : relay.Lost == 0 && relay.PublishErrors == 0)}");
+            if (_latency.GetValueOrDefault("relay-ws") is { } ws)
+            {
+                // The same load, listeners over the relay's WebSocket protocol (relay-ws) in the relay column.
+                Row(b, "ws delivery latency p50 (ms)", ws.Latency.Percentile(50) / 1000.0, nchan?.Latency.Percentile(50) / 1000.0, null);
+                Row(b, "ws delivery latency p99 (ms)", ws.Latency.Percentile(99) / 1000.0, nchan?.Latency.Percentile(99) / 1000.0, $"relay-ws <= {LatencyGoal}x nchan", LatencyGoal);
+                Row(b, "ws delivery latency max (ms)", ws.Latency.Max / 1000.0, nchan?.Latency.Max / 1000.0, null);
+                b.AppendLine(CultureInfo.InvariantCulture, $"{"ws delivered / expected",-34} {Delivered(ws),12} {Delivered(nchan),12} {string.Empty,8}  0 lost {Verdict(ws.Lost == 0 && ws.PublishErrors == 0)}");
+                if (relay is not null)
+                {
+                    b.AppendLine(CultureInfo.InvariantCulture, $"{"ws p99 / sse p99",-34} {string.Empty,12} {string.Empty,12} {ws.Latency.Percentile(99) / (double)Math.Max(1, relay.Latency.Percentile(99)),7:F2}x");
+                }
+            }
         }
 
         if (_memory.Count > 0)

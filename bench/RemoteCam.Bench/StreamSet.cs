@@ -5,8 +5,16 @@ namespace RemoteCam.Bench;
 /// <summary>Receives one decoded probe message on stream <c>streamIndex</c>.</summary>
 internal delegate void ProbeHandler(int streamIndex, long sequence, long sentMicros);
 
+/// <summary>Open subscriptions of one benchmark run, however they are carried.</summary>
+internal interface IStreamSet : IAsyncDisposable
+{
+    int Failures { get; }
+
+    string? FirstError { get; }
+}
+
 /// <summary>A set of open SSE streams, each read by its own ReadAsync loop through <see cref="SseParser"/>.</summary>
-internal sealed class StreamSet : IAsyncDisposable
+internal sealed class StreamSet : IStreamSet
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _readers = [];

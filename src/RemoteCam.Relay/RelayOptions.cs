@@ -26,11 +26,31 @@ public sealed record RelayOptions
     /// <summary>How often an idle stream gets a <c>keep-alive</c> event.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Events a stream may have waiting before it is closed as too slow (the client then reconnects).</summary>
+    /// <summary>
+    /// Events a stream (or messages a WebSocket connection) may have waiting before it is closed
+    /// as too slow (the client then reconnects).
+    /// </summary>
     public int MaxQueuedEventsPerStream { get; init; } = 4096;
 
     /// <summary>Bytes a stream may have waiting before it is closed as too slow.</summary>
     public long MaxQueuedBytesPerStream { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// How often the relay pings each WebSocket client (<c>/.ws</c>). With
+    /// <see cref="WebSocketPingTimeout"/> it bounds how long a client that vanished without closing
+    /// (network gone, phone off) keeps its session: at most interval + timeout, then its
+    /// onDisconnect operations run.
+    /// </summary>
+    public TimeSpan WebSocketPingInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the relay waits for a WebSocket client's pong before dropping it.</summary>
+    public TimeSpan WebSocketPingTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Listens one WebSocket connection may hold; one more is refused (<c>too_many_listens</c>).</summary>
+    public int WebSocketMaxListens { get; init; } = 5000;
+
+    /// <summary>The largest message a WebSocket client may send (after joining its frames); a larger one closes the connection (1009).</summary>
+    public int WebSocketMaxMessageBytes { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>Journal bytes written after which a new snapshot is taken, bounding restart time.</summary>
     public long SnapshotAfterBytes { get; init; } = 64L * 1024 * 1024;

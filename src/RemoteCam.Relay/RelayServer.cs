@@ -15,6 +15,7 @@ using RemoteCam.Relay.Engine;
 using RemoteCam.Relay.Http;
 using RemoteCam.Relay.Persistence;
 using RemoteCam.Relay.Tls;
+using RemoteCam.Relay.Transports.WebSocket;
 
 namespace RemoteCam.Relay;
 
@@ -28,14 +29,16 @@ public sealed class RelayServer : IAsyncDisposable
     private readonly DatabaseRegistry _databases;
     private readonly AuthService _auth;
     private readonly AccessControl _access;
+    private readonly WsEndpoint _realtime;
     private readonly Timer _keepAlive;
     private readonly TimeSpan _keepAliveInterval;
     private long _lastKeepAlive;
     private int _disposed;
 
-    private RelayServer(WebApplication app, DatabaseRegistry databases, AuthService auth, AccessControl access, IReadOnlyList<Uri> urls, RelayOptions options)
+    private RelayServer(WebApplication app, DatabaseRegistry databases, AuthService auth, AccessControl access, WsEndpoint realtime, IReadOnlyList<Uri> urls, RelayOptions options)
     {
         _access = access;
+        _realtime = realtime;
         _app = app;
         _databases = databases;
         _auth = auth;
@@ -112,11 +115,15 @@ public sealed class RelayServer : IAsyncDisposable
                 : name => new JournalLog(Path.Combine(dataDirectory, name), new JournalOptions { SnapshotAfterBytes = options.SnapshotAfterBytes }),
             options.Log);
         AuthService? auth = null;
+        WsEndpoint? realtime = null;
         try
         {
             auth = new AuthService(dataDirectory, options.ProjectId, options.AcceptUnsignedTokens, options.SignUpsPerHourPerAddress);
             databases.OpenExisting();
-            var app = Build(options, databases, auth, access);
+            realtime = new WsEndpoint(databases, access, new Authentication(auth, TimeProvider.System), options, dataDirectory);
+            // Sessions of a relay that stopped or crashed are gone: their onDisconnect runs before anyone connects.
+            await realtime.RunLeftoverQueuesAsync();
+            var app = Build(options, databases, auth, access, realtime);
             await app.StartAsync(cancellationToken);
             // Kestrel lists the addresses in the order they were added in Build.
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -127,10 +134,11 @@ public sealed class RelayServer : IAsyncDisposable
                 options.Log?.WriteLine($"Relay listening on {url}");
             }
 
-            return new RelayServer(app, databases, auth, access, urls, options);
+            return new RelayServer(app, databases, auth, access, realtime, urls, options);
         }
         catch
         {
+            realtime?.Dispose();
             access.Dispose();
             auth?.Dispose();
             databases.Dispose();
@@ -138,7 +146,7 @@ public sealed class RelayServer : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases, AuthService auth, AccessControl access)
+    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases, AuthService auth, AccessControl access, WsEndpoint realtime)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -192,13 +200,15 @@ public sealed class RelayServer : IAsyncDisposable
             new RulesEndpoint(access, authentication, options.DefaultNamespace),
             new FirebaseInit(options.ProjectId, options.DefaultNamespace),
             new AuthorityCertificate(options.CertificateAuthority),
-            new StaticPages(options.WebRoot));
+            new StaticPages(options.WebRoot),
+            realtime);
+        app.UseWebSockets();
         app.Run(context => Dispatch(context, endpoints));
         return app;
     }
 
     private sealed record Endpoints(
-        DatabaseEndpoint Database, AuthEndpoints Auth, RulesEndpoint Rules, FirebaseInit Init, AuthorityCertificate Authority, StaticPages Pages);
+        DatabaseEndpoint Database, AuthEndpoints Auth, RulesEndpoint Rules, FirebaseInit Init, AuthorityCertificate Authority, StaticPages Pages, WsEndpoint Realtime);
 
     /// <summary>
     /// The one routing table. Order matters: the fixed paths come before the generic
@@ -214,7 +224,8 @@ public sealed class RelayServer : IAsyncDisposable
         var path = context.Request.Path.Value ?? "/";
         return path switch
         {
-            AuthEndpoints.SignUpPath or AuthEndpoints.TokenPath => to.Auth.HandleAsync(context),
+            WsEndpoint.Path => to.Realtime.HandleAsync(context),
+            AuthEndpoints.SignUpPath or AuthEndpoints.LookupPath or AuthEndpoints.DeletePath or AuthEndpoints.TokenPath => to.Auth.HandleAsync(context),
             RulesEndpoint.Path => to.Rules.HandleAsync(context),
             FirebaseInit.Path => to.Init.HandleAsync(context),
             AuthorityCertificate.DerPath or AuthorityCertificate.PemPath => to.Authority.HandleAsync(context),
@@ -257,7 +268,9 @@ public sealed class RelayServer : IAsyncDisposable
         }
 
         await _keepAlive.DisposeAsync();
-        // End streams first so that stopping the server does not wait for them.
+        // End WebSocket sessions (running their onDisconnect while the databases are open), then
+        // streams, so that stopping the server does not wait for them.
+        await _realtime.CloseAllAsync(TimeSpan.FromSeconds(5));
         foreach (var database in _databases.Open)
         {
             database.CloseStreams();
@@ -270,6 +283,7 @@ public sealed class RelayServer : IAsyncDisposable
 
         await _app.DisposeAsync();
         _databases.Dispose();
+        _realtime.Dispose();
         _auth.Dispose();
         _access.Dispose();
     }

@@ -21,6 +21,9 @@ public sealed class RelayFixture : IAsyncLifetime, IAsyncDisposable
 
     public RelayServer Relay => _relay ?? throw new InvalidOperationException("The relay has not started.");
 
+    /// <summary>The relay's temporary data directory (its keys are in <c>.auth</c>).</summary>
+    public string DataDirectory => _dataDirectory ?? throw new InvalidOperationException("The relay has not started.");
+
     /// <summary>For ordinary requests; a request taking over 30 s fails the test.</summary>
     public HttpClient Http => _http ?? throw new InvalidOperationException("The relay has not started.");
 

@@ -58,10 +58,11 @@ internal static class DebianChromium
     /// that hold for one launch only, e.g. <c>--use-file-for-fake-video-capture=FILE</c>).
     /// </summary>
     /// <param name="without">Standard flags to leave out for this launch (e.g. <c>--use-fake-ui-for-media-stream</c>, to let the browser refuse the camera).</param>
-    public static Task<IBrowser> LaunchAsync(IPlaywright playwright, IEnumerable<string>? extraArgs = null, IEnumerable<string>? without = null) =>
+    /// <param name="executable">What to run instead of <see cref="Locate"/>'s chromium: a wrapper that runs it somewhere else (a network namespace).</param>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright, IEnumerable<string>? extraArgs = null, IEnumerable<string>? without = null, string? executable = null) =>
         playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = Locate(),
+            ExecutablePath = executable ?? Locate(),
             Headless = true,
             Args = [.. Flags.Except(without ?? []), .. extraArgs ?? []],
         });

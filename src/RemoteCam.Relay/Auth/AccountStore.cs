@@ -69,6 +69,30 @@ internal sealed class AccountStore : IDisposable
         }
     }
 
+    public Account? FindByUid(string uid)
+    {
+        lock (_gate)
+        {
+            return _byUid.GetValueOrDefault(uid);
+        }
+    }
+
+    /// <summary>Deletes an account (<c>accounts:delete</c>): its refresh tokens stop working; false if there was none.</summary>
+    public bool Delete(string uid)
+    {
+        lock (_gate)
+        {
+            if (!_byUid.TryGetValue(uid, out var account))
+            {
+                return false;
+            }
+
+            Append(new Line(uid, account.Provider, account.CreatedMs, "", Deleted: true));
+            Forget(uid);
+            return true;
+        }
+    }
+
     public bool RefreshTokenExists(string refreshToken)
     {
         lock (_gate)
@@ -100,8 +124,16 @@ internal sealed class AccountStore : IDisposable
                     break;
                 }
 
-                _byUid[line.Uid] = new Account(line.Uid, line.Provider, line.Created);
-                _uidByRefreshHash[line.RefreshHash] = line.Uid;
+                if (line.Deleted)
+                {
+                    Forget(line.Uid);
+                }
+                else
+                {
+                    _byUid[line.Uid] = new Account(line.Uid, line.Provider, line.Created);
+                    _uidByRefreshHash[line.RefreshHash] = line.Uid;
+                }
+
                 goodLength += Encoding.UTF8.GetByteCount(text) + 1;
             }
             catch (JsonException)
@@ -113,6 +145,15 @@ internal sealed class AccountStore : IDisposable
 
         _file!.SetLength(goodLength);
         _file.Position = goodLength;
+    }
+
+    private void Forget(string uid)
+    {
+        _byUid.Remove(uid);
+        foreach (var hash in _uidByRefreshHash.Where(p => p.Value == uid).Select(p => p.Key).ToList())
+        {
+            _uidByRefreshHash.Remove(hash);
+        }
     }
 
     private void Append(Line line)
@@ -129,7 +170,7 @@ internal sealed class AccountStore : IDisposable
 
     public void Dispose() => _file?.Dispose();
 
-    private sealed record Line(string Uid, string Provider, long Created, string RefreshHash);
+    private sealed record Line(string Uid, string Provider, long Created, string RefreshHash, bool Deleted = false);
 }
 
 internal sealed record Account(string Uid, string Provider, long CreatedMs);

@@ -10,12 +10,16 @@ namespace RemoteCam.Relay.Auth;
 /// <summary>
 /// Anonymous sign-in shaped like Google's Identity Toolkit and Secure Token REST APIs (and the
 /// Firebase Auth emulator, which serves them under the same paths):
-/// <c>POST /identitytoolkit.googleapis.com/v1/accounts:signUp?key=…</c> and
+/// <c>POST /identitytoolkit.googleapis.com/v1/accounts:signUp?key=…</c>,
+/// <c>…/v1/accounts:lookup</c> and <c>…/v1/accounts:delete</c> (what the official
+/// <c>firebase/auth</c> calls around an anonymous sign-in, a reload and <c>deleteUser</c>) and
 /// <c>POST /securetoken.googleapis.com/v1/token?key=…</c>. Errors use Google's error shape.
 /// </summary>
 internal sealed class AuthEndpoints(AuthService auth, TimeProvider time)
 {
     public const string SignUpPath = "/identitytoolkit.googleapis.com/v1/accounts:signUp";
+    public const string LookupPath = "/identitytoolkit.googleapis.com/v1/accounts:lookup";
+    public const string DeletePath = "/identitytoolkit.googleapis.com/v1/accounts:delete";
     public const string TokenPath = "/securetoken.googleapis.com/v1/token";
 
     /// <summary>Tokens must never be cached, as Google's servers say.</summary>
@@ -35,14 +39,79 @@ internal sealed class AuthEndpoints(AuthService auth, TimeProvider time)
             return;
         }
 
-        if (context.Request.Path == SignUpPath)
+        var task = context.Request.Path.Value switch
         {
-            await SignUpAsync(context);
-        }
-        else
+            SignUpPath => SignUpAsync(context),
+            LookupPath => LookupAsync(context),
+            DeletePath => DeleteAsync(context),
+            _ => RefreshAsync(context),
+        };
+        await task;
+    }
+
+    /// <summary><c>accounts:lookup {idToken}</c>: the account the token names (the SDK reloads the user with it after every sign-in and start).</summary>
+    private async Task LookupAsync(HttpContext context)
+    {
+        var account = await AccountOfTokenAsync(context);
+        if (account is null)
         {
-            await RefreshAsync(context);
+            return;
         }
+
+        await WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteString("kind", "identitytoolkit#GetAccountInfoResponse");
+            w.WriteStartArray("users");
+            w.WriteStartObject();
+            w.WriteString("localId", account.Uid);
+            w.WriteString("createdAt", account.CreatedMs.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("lastLoginAt", account.CreatedMs.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("lastRefreshAt", DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds()).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            w.WriteStartArray("providerUserInfo");
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndArray();
+        });
+    }
+
+    /// <summary><c>accounts:delete {idToken}</c> (the SDK's deleteUser): the account and its refresh tokens are gone.</summary>
+    private async Task DeleteAsync(HttpContext context)
+    {
+        var account = await AccountOfTokenAsync(context);
+        if (account is null)
+        {
+            return;
+        }
+
+        auth.Accounts.Delete(account.Uid);
+        await WriteAsync(context, StatusCodes.Status200OK, w => w.WriteString("kind", "identitytoolkit#DeleteAccountResponse"));
+    }
+
+    /// <summary>The account of the body's <c>idToken</c>; null with Google's error written when there is none.</summary>
+    private async Task<Account?> AccountOfTokenAsync(HttpContext context)
+    {
+        var body = await ReadJsonAsync(context);
+        var idToken = body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty("idToken", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (string.IsNullOrEmpty(idToken))
+        {
+            await GoogleErrorAsync(context, StatusCodes.Status400BadRequest, "MISSING_ID_TOKEN", "INVALID_ARGUMENT");
+            return null;
+        }
+
+        var check = auth.Tokens.Verify(idToken, time.GetUtcNow().ToUnixTimeSeconds());
+        if (check.Status != TokenStatus.Valid)
+        {
+            await GoogleErrorAsync(context, StatusCodes.Status400BadRequest, check.Status == TokenStatus.Expired ? "TOKEN_EXPIRED" : "INVALID_ID_TOKEN", "INVALID_ARGUMENT");
+            return null;
+        }
+
+        var account = auth.Accounts.FindByUid(check.Uid!);
+        if (account is null)
+        {
+            await GoogleErrorAsync(context, StatusCodes.Status400BadRequest, "USER_NOT_FOUND", "INVALID_ARGUMENT");
+        }
+
+        return account;
     }
 
     private async Task SignUpAsync(HttpContext context)

@@ -95,9 +95,20 @@ internal sealed class TokenService(byte[] key, string projectId, bool acceptUnsi
 
         var uid = String(claims, "user_id") ?? String(claims, "sub");
         var exp = Number(claims, "exp");
-        if (string.IsNullOrEmpty(uid) || uid.Length > 128 || exp is null)
+        if (string.IsNullOrEmpty(uid) || uid.Length > 128 || (exp is null && alg == "HS256"))
         {
             return TokenCheck.Invalid;
+        }
+
+        var provider = claims.TryGetProperty("firebase", out var firebase) && firebase.ValueKind == JsonValueKind.Object
+            ? String(firebase, "sign_in_provider")
+            : null;
+        provider = String(claims, "provider_id") ?? provider ?? "custom";
+        if (alg == "none")
+        {
+            // As the emulators: an unsigned token's times are not checked (the SDKs' mockUserToken
+            // says iat 0, exp 3600, i.e. 1970), so it never expires.
+            return new TokenCheck(TokenStatus.Valid, uid, provider, claims, 0);
         }
 
         // Signed tokens must be ours: for this project, and not from the future.
@@ -111,10 +122,7 @@ internal sealed class TokenService(byte[] key, string projectId, bool acceptUnsi
             return TokenCheck.Expired;
         }
 
-        var provider = claims.TryGetProperty("firebase", out var firebase) && firebase.ValueKind == JsonValueKind.Object
-            ? String(firebase, "sign_in_provider")
-            : null;
-        return new TokenCheck(TokenStatus.Valid, uid, String(claims, "provider_id") ?? provider ?? "custom", claims, exp.Value);
+        return new TokenCheck(TokenStatus.Valid, uid, provider, claims, exp!.Value);
     }
 
     private static string? String(JsonElement obj, string name) =>

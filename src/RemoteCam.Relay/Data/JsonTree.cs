@@ -144,6 +144,16 @@ internal static class JsonTree
             var key = property.Name;
             switch (key)
             {
+                case ".priority" when property.Value.ValueKind == JsonValueKind.Object:
+                    // A server value as the priority (the SDKs send it for a transaction's timestamp).
+                    if (!property.Value.TryGetProperty(".sv", out var prioritySv) || !ServerValues.TryParse(prioritySv, out var pending, out error))
+                    {
+                        error = $"Invalid data; .priority must be a string, a number, null or a server value{At(where)}.";
+                        return false;
+                    }
+
+                    priority = Priority.Pending(pending);
+                    continue;
                 case ".priority":
                     if (!TryPriority(property.Value, out priority))
                     {

@@ -98,7 +98,7 @@ internal readonly record struct Priority
 
     public static Priority None => default;
 
-    /// <summary>Null, a <see cref="double"/> or a <see cref="string"/>.</summary>
+    /// <summary>Null, a <see cref="double"/> or a <see cref="string"/> (in a request not yet applied, also a <see cref="ServerValueNode"/>).</summary>
     public object? Value { get; }
 
     public bool IsNone => Value is null;
@@ -106,4 +106,9 @@ internal readonly record struct Priority
     public static Priority Of(double value) => new(value);
 
     public static Priority Of(string value) => new(value);
+
+    /// <summary>A priority given as a server value (<c>".priority": {".sv": "timestamp"}</c>), resolved with the write.</summary>
+    public static Priority Pending(ServerValueNode value) => new(value);
+
+    public bool IsPending => Value is ServerValueNode;
 }

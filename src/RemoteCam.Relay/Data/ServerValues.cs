@@ -40,9 +40,11 @@ internal static class ServerValues
         return false;
     }
 
-    /// <summary>True when the node contains a placeholder anywhere.</summary>
+    /// <summary>True when the node contains a placeholder anywhere (a priority too).</summary>
     public static bool Contains(Node? node) => node switch
     {
+        null => false,
+        _ when node.Priority.IsPending => true,
         ServerValueNode => true,
         ObjectNode obj => obj.Children.Values.Any(Contains),
         _ => false,
@@ -50,6 +52,20 @@ internal static class ServerValues
 
     /// <summary>Replaces placeholders in <paramref name="node"/>, which will be written over <paramref name="existing"/>.</summary>
     public static Node? Resolve(Node? node, Node? existing, long nowMs)
+    {
+        var resolved = ResolveValue(node, existing, nowMs);
+        if (resolved?.Priority.Value is not ServerValueNode pending)
+        {
+            return resolved;
+        }
+
+        var value = pending.Kind == ServerValueKind.Timestamp
+            ? nowMs
+            : (existing?.Priority.Value is double d ? d : 0) + pending.Delta;
+        return resolved.WithPriority(Priority.Of(value));
+    }
+
+    private static Node? ResolveValue(Node? node, Node? existing, long nowMs)
     {
         switch (node)
         {

@@ -31,6 +31,11 @@ internal sealed class WriteApplier(Func<IAccessPolicy> policy)
             return (new WriteOutcome(WriteStatus.PreconditionFailed, current, ETag: ETags.Of(current)), root, null);
         }
 
+        if (set.IfHash is { } hash && !string.Equals(hash, FirebaseHash.Of(current), StringComparison.Ordinal))
+        {
+            return (new WriteOutcome(WriteStatus.PreconditionFailed, current), root, null);
+        }
+
         var value = ServerValues.Resolve(set.Value, current, now);
         var newRoot = Tree.Set(root, set.Path, value);
         if (!Allowed(set.Who, set.Path, root, newRoot, now))

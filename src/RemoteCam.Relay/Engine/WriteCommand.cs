@@ -6,8 +6,12 @@ namespace RemoteCam.Relay.Engine;
 /// <summary>A write as parsed from a request; server values are still placeholders.</summary>
 internal abstract record WriteCommand(Identity Who, DataPath Path);
 
-/// <summary>PUT and DELETE (value null); with <paramref name="IfMatch"/>, only if the current ETag matches.</summary>
-internal sealed record SetCommand(Identity Who, DataPath Path, Node? Value, string? IfMatch = null)
+/// <summary>
+/// PUT and DELETE (value null); with <paramref name="IfMatch"/>, only if the current ETag matches;
+/// with <paramref name="IfHash"/> (a transaction's put), only if the current value's
+/// <see cref="FirebaseHash"/> matches.
+/// </summary>
+internal sealed record SetCommand(Identity Who, DataPath Path, Node? Value, string? IfMatch = null, string? IfHash = null)
     : WriteCommand(Who, Path);
 
 /// <summary>POST: a child with a new push id under <see cref="WriteCommand.Path"/>.</summary>

@@ -50,9 +50,21 @@ internal sealed class Authentication(AuthService auth, TimeProvider time)
             return Identity.Anonymous;
         }
 
-        if ((token == OwnerToken && IsLoopback(context.Connection.RemoteIpAddress)) || auth.IsAdminKey(token))
+        var who = IdentifyToken(token, context.Connection.RemoteIpAddress, out error);
+        return who is { IsAdmin: true } ? ActingAs(context.Request) ?? who : who;
+    }
+
+    /// <summary>
+    /// The identity a token gives from <paramref name="remote"/>: admin for <c>owner</c> (loopback
+    /// only) or the admin key, else a verified ID token; null with the message when refused.
+    /// Used by REST and by the WebSocket protocol's <c>auth</c>/<c>gauth</c>.
+    /// </summary>
+    public Identity? IdentifyToken(string token, IPAddress? remote, out string error)
+    {
+        error = "";
+        if ((token == OwnerToken && IsLoopback(remote)) || auth.IsAdminKey(token))
         {
-            return ActingAs(context.Request) ?? Identity.Admin;
+            return Identity.Admin;
         }
 
         var check = auth.Tokens.Verify(token, time.GetUtcNow().ToUnixTimeSeconds());
@@ -82,19 +94,24 @@ internal sealed class Authentication(AuthService auth, TimeProvider time)
         try
         {
             using var document = JsonDocument.Parse(value.ToString());
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return Identity.Anonymous;
-            }
-
-            var uid = root.TryGetProperty("uid", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-            var provider = root.TryGetProperty("provider", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-            return new Identity(false, uid, provider, root.Clone());
+            return ActingAs(document.RootElement);
         }
         catch (JsonException)
         {
             return Identity.Anonymous;
         }
+    }
+
+    /// <summary>An auth object an admin acts as (<c>auth_variable_override</c>, <c>gauth</c>'s <c>authvar</c>); not an object: nobody.</summary>
+    public static Identity ActingAs(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Identity.Anonymous;
+        }
+
+        var uid = root.TryGetProperty("uid", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+        var provider = root.TryGetProperty("provider", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        return new Identity(false, uid, provider, root.Clone());
     }
 }

@@ -41,6 +41,25 @@ public sealed class BrowserFixture : IAsyncLifetime
             _playwright ?? throw new InvalidOperationException("Playwright has not started."),
             without: ["--use-fake-ui-for-media-stream"]);
 
+    /// <summary>
+    /// A browser that runs inside <paramref name="networkNamespace"/> of <paramref name="network"/>,
+    /// treating <paramref name="origin"/> (the relay on a test network address, plain HTTP) as secure so the camera works there.
+    /// Host resolution stays closed except for the origin's address (IP literals go through the resolver rules too).
+    /// </summary>
+    internal Task<IBrowser> LaunchInNetworkAsync(UdpBlockedNetwork network, string networkNamespace, Uri origin, IEnumerable<string>? extraArgs = null)
+    {
+        var resolverRules = DebianChromium.Flags.Single(f => f.StartsWith("--host-resolver-rules=", StringComparison.Ordinal));
+        return DebianChromium.LaunchAsync(
+            _playwright ?? throw new InvalidOperationException("Playwright has not started."),
+            [
+                "--unsafely-treat-insecure-origin-as-secure=" + origin.GetLeftPart(UriPartial.Authority),
+                resolverRules.TrimEnd('"') + ", EXCLUDE " + origin.Host,
+                .. extraArgs ?? [],
+            ],
+            without: [resolverRules],
+            executable: network.ChromiumIn(networkNamespace));
+    }
+
     public async Task DisposeAsync()
     {
         if (_browser is not null)

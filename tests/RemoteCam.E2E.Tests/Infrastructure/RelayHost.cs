@@ -30,13 +30,14 @@ internal sealed class RelayHost : IAsyncDisposable
 
     public string DataDirectory => _options.DataDirectory!;
 
-    public static async Task<RelayHost> StartAsync()
+    /// <param name="host">The address to listen on (default 127.0.0.1): another address of this machine the test made, such as a test network's.</param>
+    public static async Task<RelayHost> StartAsync(string host = "127.0.0.1")
     {
         var data = Path.Combine(Path.GetTempPath(), "remotecam-e2e-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
         var options = new RelayOptions
         {
-            Host = "127.0.0.1",
+            Host = host,
             Port = 0,
             DataDirectory = data,
             RulesFile = RepositoryRoot.RulesFile,

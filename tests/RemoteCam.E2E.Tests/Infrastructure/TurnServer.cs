@@ -11,12 +11,14 @@ using System.Text.RegularExpressions;
 namespace RemoteCam.E2E.Tests.Infrastructure;
 
 /// <summary>
-/// Debian's coturn (<c>turnserver</c>) as a TURN server on 127.0.0.1 only, one per test: a free
-/// listening port (UDP and TCP), a small free range of relay ports, the long-term credential
-/// mechanism with a random user and password, no TLS/DTLS, no CLI, no configuration file of the
-/// machine, its pid file and user database in a temporary folder. A test gives <see cref="Url"/>,
-/// <see cref="Username"/> and <see cref="Credential"/> to the pages and proves a call used the
-/// relay with <see cref="Allocations"/> (counted from coturn's verbose log).
+/// Debian's coturn (<c>turnserver</c>) as a TURN server on 127.0.0.1 only (or on one address of a
+/// test's own network), one per test: a free listening port (UDP and TCP), a small free range of
+/// relay ports, the long-term credential mechanism with a random user and password, no DTLS, TLS
+/// only when the test gives it a certificate (<see cref="TurnTls"/>), no CLI, no configuration file
+/// of the machine, its pid file and user database in a temporary folder. A test gives
+/// <see cref="Url"/> (or <see cref="TcpUrl"/>, <see cref="TlsUrl"/>), <see cref="Username"/> and
+/// <see cref="Credential"/> to the pages and proves a call used the relay with
+/// <see cref="Allocations"/> (counted from coturn's verbose log).
 /// </summary>
 internal sealed partial class TurnServer : IAsyncDisposable
 {
@@ -40,22 +42,36 @@ internal sealed partial class TurnServer : IAsyncDisposable
     private readonly string _folder;
     private readonly StringBuilder _log;
 
-    private TurnServer(Process process, string folder, StringBuilder log, int port, int relayMin, string username, string credential)
+    private TurnServer(Process process, string folder, StringBuilder log, IPAddress address, int port, int? tlsPort, int relayMin, string username, string credential)
     {
         _process = process;
         _folder = folder;
         _log = log;
+        Address = address;
         Port = port;
+        TlsPort = tlsPort;
         RelayPorts = (relayMin, relayMin + RelayPortCount - 1);
         Username = username;
         Credential = credential;
     }
 
-    /// <summary>The UDP (and TCP) port coturn listens on, on 127.0.0.1.</summary>
+    /// <summary>The address coturn listens and relays on: 127.0.0.1 unless the test gave another.</summary>
+    public IPAddress Address { get; }
+
+    /// <summary>The UDP (and TCP) port coturn listens on.</summary>
     public int Port { get; }
 
+    /// <summary>The TLS port, when coturn was given a certificate.</summary>
+    public int? TlsPort { get; }
+
     /// <summary>The ICE server URL for pages, e.g. <c>turn:127.0.0.1:41234?transport=udp</c>.</summary>
-    public string Url => string.Create(CultureInfo.InvariantCulture, $"turn:127.0.0.1:{Port}?transport=udp");
+    public string Url => string.Create(CultureInfo.InvariantCulture, $"turn:{Address}:{Port}?transport=udp");
+
+    /// <summary>The same server over TCP: <c>turn:ADDRESS:PORT?transport=tcp</c>.</summary>
+    public string TcpUrl => string.Create(CultureInfo.InvariantCulture, $"turn:{Address}:{Port}?transport=tcp");
+
+    /// <summary>The same server over TLS: <c>turns:ADDRESS:TLSPORT</c> (TLS over TCP).</summary>
+    public string TlsUrl => string.Create(CultureInfo.InvariantCulture, $"turns:{Address}:{TlsPort ?? throw new InvalidOperationException("coturn was started without TLS.")}");
 
     /// <summary>The user of the long-term credentials (random per server).</summary>
     public string Username { get; }
@@ -120,8 +136,11 @@ internal sealed partial class TurnServer : IAsyncDisposable
     }
 
     /// <summary>Starts coturn and returns once it answers a STUN binding request on <see cref="Port"/>.</summary>
-    public static async Task<TurnServer> StartAsync()
+    /// <param name="address">Where to listen and relay (default 127.0.0.1): an address of this machine the test made.</param>
+    /// <param name="tls">A certificate and key: coturn then also listens for TLS on <see cref="TlsPort"/>.</param>
+    public static async Task<TurnServer> StartAsync(IPAddress? address = null, TurnTls? tls = null)
     {
+        address ??= IPAddress.Loopback;
         var executable = Locate();
         var failures = new StringBuilder();
         for (var attempt = 1; attempt <= StartAttempts; attempt++)
@@ -129,6 +148,7 @@ internal sealed partial class TurnServer : IAsyncDisposable
             // Ports are checked free, then released for coturn: another program may take one in
             // between, so a start that does not answer is tried again on other ports.
             var port = FreeListeningPort();
+            int? tlsPort = tls is null ? null : FreeListeningPort();
             var relayMin = FreeRelayRange();
             var username = "u" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
             var credential = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -136,8 +156,8 @@ internal sealed partial class TurnServer : IAsyncDisposable
             Directory.CreateDirectory(folder);
 
             var log = new StringBuilder();
-            var process = Launch(executable, folder, log, port, relayMin, username, credential);
-            var server = new TurnServer(process, folder, log, port, relayMin, username, credential);
+            var process = Launch(executable, folder, log, address, port, tlsPort, tls, relayMin, username, credential);
+            var server = new TurnServer(process, folder, log, address, port, tlsPort, relayMin, username, credential);
             var mapped = await server.WaitUntilReadyAsync();
             if (mapped is not null)
             {
@@ -159,7 +179,7 @@ internal sealed partial class TurnServer : IAsyncDisposable
     /// </summary>
     public static async Task<IPEndPoint?> StunBindingAsync(IPEndPoint server, TimeSpan wait)
     {
-        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var socket = new UdpClient(new IPEndPoint(server.Address, 0));
         var request = new byte[20];
         BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(0), 0x0001); // Binding request
         BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(2), 0); // no attributes
@@ -217,7 +237,8 @@ internal sealed partial class TurnServer : IAsyncDisposable
 
     private const uint MagicCookie = 0x2112A442;
 
-    private static Process Launch(string executable, string folder, StringBuilder log, int port, int relayMin, string username, string credential)
+    private static Process Launch(
+        string executable, string folder, StringBuilder log, IPAddress address, int port, int? tlsPort, TurnTls? tls, int relayMin, string username, string credential)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -230,9 +251,9 @@ internal sealed partial class TurnServer : IAsyncDisposable
         string[] arguments =
         [
             "-n", // no configuration file: only these options
-            "--listening-ip", "127.0.0.1",
+            "--listening-ip", address.ToString(),
             "--listening-port", port.ToString(CultureInfo.InvariantCulture),
-            "--relay-ip", "127.0.0.1",
+            "--relay-ip", address.ToString(),
             "--min-port", relayMin.ToString(CultureInfo.InvariantCulture),
             "--max-port", (relayMin + RelayPortCount - 1).ToString(CultureInfo.InvariantCulture),
             "--lt-cred-mech",
@@ -241,7 +262,9 @@ internal sealed partial class TurnServer : IAsyncDisposable
             // Both ends of a test call are on this machine, so peers are loopback addresses.
             "--allow-loopback-peers",
             "--no-multicast-peers",
-            "--no-tls",
+            .. tls is null
+                ? (string[])["--no-tls"]
+                : ["--tls-listening-port", tlsPort!.Value.ToString(CultureInfo.InvariantCulture), "--cert", tls.CertificateFile, "--pkey", tls.KeyFile],
             "--no-dtls",
             "--no-tcp-relay",
             "--no-cli",
@@ -286,7 +309,7 @@ internal sealed partial class TurnServer : IAsyncDisposable
     private async Task<IPEndPoint?> WaitUntilReadyAsync()
     {
         var deadline = DateTime.UtcNow + ReadyTime;
-        var server = new IPEndPoint(IPAddress.Loopback, Port);
+        var server = new IPEndPoint(Address, Port);
         while (DateTime.UtcNow < deadline && !_process.HasExited)
         {
             if (await StunBindingAsync(server, TimeSpan.FromMilliseconds(200)) is { } mapped)
@@ -398,3 +421,6 @@ internal sealed partial class TurnServer : IAsyncDisposable
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 }
+
+/// <summary>A certificate (PEM, with its chain) and its private key (PEM) for coturn's TLS listener.</summary>
+internal sealed record TurnTls(string CertificateFile, string KeyFile);

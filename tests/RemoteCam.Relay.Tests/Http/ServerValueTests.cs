@@ -22,6 +22,24 @@ public sealed class ServerValueTests(RelayFixture relay) : IClassFixture<RelayFi
         Assert.InRange(stored, before, after);
     }
 
+    /// <summary>The SDKs' transactions send <c>{".value": timestamp, ".priority": timestamp}</c> (database-compat's transaction tests).</summary>
+    [Fact]
+    public async Task Timestamp_as_a_priority_becomes_the_server_time_too()
+    {
+        var path = RelayFixture.NewPath();
+        var before = Now();
+
+        Assert.Equal(200, (await relay.PutAsync(path, $$"""{".value":{{Timestamp}},".priority":{{Timestamp}}}""")).Status);
+        Assert.Equal(200, (await relay.PutAsync(path + "2", $$"""{"a":1,".priority":{{Timestamp}}}""")).Status);
+
+        var after = Now();
+        var stored = (await relay.GetAsync(path, "format=export")).Json;
+        Assert.InRange(stored.GetProperty(".value").GetInt64(), before, after);
+        Assert.Equal(stored.GetProperty(".value").GetInt64(), stored.GetProperty(".priority").GetInt64());
+        Assert.InRange((await relay.GetAsync(path + "2", "format=export")).Json.GetProperty(".priority").GetInt64(), before, after);
+        JsonAssert.IsBadRequest(await relay.PutAsync(path, """{"a":1,".priority":{"x":1}}"""));
+    }
+
     [Fact]
     public async Task Timestamp_inside_an_object_and_a_post()
     {
