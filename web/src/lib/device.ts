@@ -36,7 +36,11 @@ export async function loadModel(): Promise<void> {
   const data = (navigator as unknown as { userAgentData?: UaData }).userAgentData;
   if (!data || !data.getHighEntropyValues) return;
   try {
-    const v = await data.getHighEntropyValues(['model', 'platform']);
+    // Never holds a page up for long: the hint is a nicety.
+    const v = await Promise.race([
+      data.getHighEntropyValues(['model', 'platform']),
+      new Promise<{ model?: string }>((resolve) => window.setTimeout(() => resolve({}), 500)),
+    ]);
     if (v.model && v.model.trim()) model = v.model.trim();
   } catch (e) {
     // Not offered: keep the user-agent string's guess.

@@ -25,3 +25,9 @@ export function askForName(saved: (name: string) => void): void {
     saved(name);
   });
 }
+
+/** A name was chosen elsewhere on the page (Rename): the question goes away. */
+export function nameChosen(): void {
+  const box = document.getElementById('name-ask');
+  if (box) box.hidden = true;
+}

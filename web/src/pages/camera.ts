@@ -5,7 +5,7 @@
 import { Battery, watchBattery } from '../lib/battery';
 import { deviceName, setDeviceName } from '../lib/device';
 import { CameraInbox } from '../lib/inbox';
-import { askForName } from '../lib/naming';
+import { askForName, nameChosen } from '../lib/naming';
 import * as paths from '../lib/paths';
 import { dbFailure } from '../lib/session';
 import { RoomAccess, openRoom, pageRoom } from '../lib/startup';
@@ -146,6 +146,7 @@ async function serve(a: RoomAccess, stream: MediaStream, wake: WakeKeeper): Prom
 /** A new name: the membership, the presence and every viewer's control channel learn it. */
 async function rename(name: string): Promise<void> {
   nameInput.value = name;
+  nameChosen();
   controls.broadcast();
   if (!access) return;
   try {

@@ -3,6 +3,7 @@
 import { InvitationError, clearFragment, parseInvitation, saveRoom } from '../lib/pairing';
 import { SessionError, connect, join } from '../lib/session';
 import { setNet, showError, showRevoked } from '../lib/status';
+import { loadModel } from '../lib/device';
 import * as paths from '../lib/paths';
 import { registerServiceWorker } from '../lib/sw-register';
 import { isObject } from '../lib/rtdb';
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   saveRoom(inv);
   say('Joining the room as a ' + inv.role + '…');
   try {
+    // The device's model, where the browser tells it, names the membership until a name is chosen.
+    await loadModel();
     const s = await connect(inv.role);
     await join(s, inv);
     try {

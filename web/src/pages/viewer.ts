@@ -3,7 +3,7 @@
 // (camera or photo) or from a pasted link.
 import { deviceName, setDeviceName } from '../lib/device';
 import { iceFrom } from '../lib/ice';
-import { askForName } from '../lib/naming';
+import { askForName, nameChosen } from '../lib/naming';
 import { savedRooms, saveRoom } from '../lib/pairing';
 import * as paths from '../lib/paths';
 import { PeerContext } from '../lib/peer';
@@ -152,6 +152,7 @@ function wireKeys(): void {
 /** A new name: the membership and every camera watched learn it. */
 async function rename(name: string): Promise<void> {
   nameInput.value = name;
+  nameChosen();
   for (const t of allTiles()) t.controls.hello();
   if (!access) return;
   try {
