@@ -201,6 +201,17 @@ public sealed class ControlTests(BrowserFixture browser) : IClassFixture<Browser
         await Task.Delay(1500);
         Assert.Equal(after.Packets, (await PeerConnections.InboundAsync(camera.Page, "audio")).Packets);
 
+        // Holding the T key does the same.
+        await viewer.Page.Keyboard.DownAsync("t");
+        await Eventually.WaitAsync(
+            () => PeerConnections.InboundAsync(camera.Page, "audio"),
+            a => a.Packets > after.Packets + 20,
+            Device.ConnectTime,
+            async a => $"while T is held the camera received {a.Packets - after.Packets} audio packets.\n{await viewer.DiagnosticsAsync()}");
+        Assert.True(await camera.Page.Locator("#talking").IsVisibleAsync(), "the camera does not say someone talks while T is held");
+        await viewer.Page.Keyboard.UpAsync("t");
+        await Eventually.WaitAsync(() => camera.Page.Locator("#talking").IsVisibleAsync(), v => !v, Device.ConnectTime, _ => Task.FromResult("the camera still says someone talks after T was released"));
+
         // The owner removes the viewer by the name it chose.
         var shown = await owner.RunJsonAsync("rooms", "show", room.Id, "Kitchen tablet");
         var member = Assert.Single(shown.GetProperty("members").EnumerateArray());
