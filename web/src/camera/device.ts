@@ -105,6 +105,7 @@ export class CameraDevice {
   async switchCamera(): Promise<void> {
     const from = this.video;
     const fromId = from && from.getSettings ? from.getSettings().deviceId : undefined;
+    const before = this.choice;
     const choices = await nextCamera(from || null, this.choice.facing as Facing);
     if (!choices.length) throw new Error('this device has one camera');
     let last: unknown = null;
@@ -117,7 +118,11 @@ export class CameraDevice {
         last = e;
       }
     }
-    if (last) throw last;
+    if (last) {
+      // No other camera opened: keep filming with the one from before.
+      await this.open(before).catch(() => undefined);
+      throw last;
+    }
   }
 
   async setTorch(on: boolean): Promise<void> {

@@ -32,6 +32,8 @@ function loadTimes(): PowerTimes {
   }
 }
 
+const WAKE_RETRY_MS = 10000;
+
 const dimEl = document.getElementById('dim')!;
 const powerEl = document.getElementById('power')!;
 
@@ -45,6 +47,8 @@ export class PowerSaver {
   /** Resting restarts the camera without asking: only when the browser keeps the permission. */
   private mayRest = false;
   private timer: number | undefined;
+  /** When waking last failed (the camera taken by another app): tried again after a while. */
+  private wakeFailed = 0;
 
   constructor(private readonly device: CameraDevice) {
     const touched = (): void => {
@@ -118,8 +122,11 @@ export class PowerSaver {
     if (level === 'full') this.lastWatched = now;
     if (level !== 'none') this.lastNeeded = now;
     const d = this.device;
-    if (d.resting && level !== 'none') {
-      d.open().catch((e) => console.warn('The camera did not wake', e));
+    if (d.resting && level !== 'none' && now - this.wakeFailed > WAKE_RETRY_MS) {
+      d.open().catch((e) => {
+        this.wakeFailed = Date.now();
+        console.warn('The camera did not wake', e);
+      });
     } else if (!d.resting && level === 'none' && this.mayRest && now - this.lastNeeded > this.times.restAfterS * 1000) {
       d.rest();
     }
