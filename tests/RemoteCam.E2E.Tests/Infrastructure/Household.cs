@@ -8,8 +8,9 @@ internal static class Household
     {
         var camera = await browser.NewDeviceAsync(name);
         await camera.GotoAsync(room.CameraInvitation);
+        // join.html says "online" too (joined) just before it opens camera.html: wait for the camera page itself.
+        await camera.Page.WaitForURLAsync(url => url.Contains("/camera.html", StringComparison.Ordinal), new() { Timeout = (float)Device.ConnectTime.TotalMilliseconds });
         await camera.WaitForStatusAsync("online");
-        Assert.Contains("/camera.html", camera.Page.Url, StringComparison.Ordinal);
         await camera.ExpectFramesGrowAsync(Device.CameraPreview, gain: 5);
         return camera;
     }
