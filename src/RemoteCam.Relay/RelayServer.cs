@@ -16,6 +16,7 @@ using RemoteCam.Relay.Http;
 using RemoteCam.Relay.Persistence;
 using RemoteCam.Relay.Tls;
 using RemoteCam.Relay.Transports.WebSocket;
+using RemoteCam.Relay.Usage;
 
 namespace RemoteCam.Relay;
 
@@ -116,14 +117,15 @@ public sealed class RelayServer : IAsyncDisposable
             options.Log);
         AuthService? auth = null;
         WsEndpoint? realtime = null;
+        var usage = new UsageMeter(TimeProvider.System);
         try
         {
             auth = new AuthService(dataDirectory, options.ProjectId, options.AcceptUnsignedTokens, options.SignUpsPerHourPerAddress);
             databases.OpenExisting();
-            realtime = new WsEndpoint(databases, access, new Authentication(auth, TimeProvider.System), options, dataDirectory);
+            realtime = new WsEndpoint(databases, access, new Authentication(auth, TimeProvider.System), options, dataDirectory, usage);
             // Sessions of a relay that stopped or crashed are gone: their onDisconnect runs before anyone connects.
             await realtime.RunLeftoverQueuesAsync();
-            var app = Build(options, databases, auth, access, realtime);
+            var app = Build(options, databases, auth, access, realtime, usage);
             await app.StartAsync(cancellationToken);
             // Kestrel lists the addresses in the order they were added in Build.
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -146,7 +148,7 @@ public sealed class RelayServer : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases, AuthService auth, AccessControl access, WsEndpoint realtime)
+    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases, AuthService auth, AccessControl access, WsEndpoint realtime, UsageMeter usage)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -162,8 +164,11 @@ public sealed class RelayServer : IAsyncDisposable
             kestrel.Limits.MaxConcurrentConnections = null;
             kestrel.Limits.MaxConcurrentUpgradedConnections = null;
             var port = options.Port;
+            // Outermost, so that the wire counts include TLS.
+            var counting = CountingConnection.Middleware(usage);
             Action<ListenOptions> main = listen =>
             {
+                listen.Use(counting);
                 if (options.Certificate is { } certificate)
                 {
                     listen.UseHttps(certificate);
@@ -187,13 +192,13 @@ public sealed class RelayServer : IAsyncDisposable
 
             if (options.LoopbackHttpPort is { } loopbackPort)
             {
-                kestrel.Listen(IPAddress.Loopback, loopbackPort);
+                kestrel.Listen(IPAddress.Loopback, loopbackPort, listen => listen.Use(counting));
             }
         });
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         var authentication = new Authentication(auth, TimeProvider.System);
-        var endpoint = new DatabaseEndpoint(databases, RelaySettings.From(options), authentication, access);
+        var endpoint = new DatabaseEndpoint(databases, RelaySettings.From(options), authentication, access, usage);
         var endpoints = new Endpoints(
             endpoint,
             new AuthEndpoints(auth, TimeProvider.System),
@@ -201,14 +206,15 @@ public sealed class RelayServer : IAsyncDisposable
             new FirebaseInit(options.ProjectId, options.DefaultNamespace),
             new AuthorityCertificate(options.CertificateAuthority),
             new StaticPages(options.WebRoot),
-            realtime);
+            realtime,
+            new StatsEndpoint(usage, authentication));
         app.UseWebSockets();
         app.Run(context => Dispatch(context, endpoints));
         return app;
     }
 
     private sealed record Endpoints(
-        DatabaseEndpoint Database, AuthEndpoints Auth, RulesEndpoint Rules, FirebaseInit Init, AuthorityCertificate Authority, StaticPages Pages, WsEndpoint Realtime);
+        DatabaseEndpoint Database, AuthEndpoints Auth, RulesEndpoint Rules, FirebaseInit Init, AuthorityCertificate Authority, StaticPages Pages, WsEndpoint Realtime, StatsEndpoint Stats);
 
     /// <summary>
     /// The one routing table. Order matters: the fixed paths come before the generic
@@ -227,6 +233,7 @@ public sealed class RelayServer : IAsyncDisposable
             WsEndpoint.Path => to.Realtime.HandleAsync(context),
             AuthEndpoints.SignUpPath or AuthEndpoints.LookupPath or AuthEndpoints.DeletePath or AuthEndpoints.TokenPath => to.Auth.HandleAsync(context),
             RulesEndpoint.Path => to.Rules.HandleAsync(context),
+            StatsEndpoint.Path => to.Stats.HandleAsync(context),
             FirebaseInit.Path => to.Init.HandleAsync(context),
             AuthorityCertificate.DerPath or AuthorityCertificate.PemPath => to.Authority.HandleAsync(context),
             _ when path.EndsWith(".json", StringComparison.Ordinal) => to.Database.HandleAsync(context, path[..^".json".Length]),
