@@ -27,6 +27,8 @@ internal static class CliApp
             RulesCommand.Create(console, global),
             RoomsCommand.Create(console, global),
             DoctorCommand.Create(console, global),
+            StatsCommand.Create(console, global),
+            CostCommand.Create(console, global),
         };
 
         var parse = root.Parse(args);

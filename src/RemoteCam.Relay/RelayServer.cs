@@ -17,6 +17,7 @@ using RemoteCam.Relay.Persistence;
 using RemoteCam.Relay.Storage;
 using RemoteCam.Relay.Tls;
 using RemoteCam.Relay.Transports.WebSocket;
+using RemoteCam.Relay.Usage;
 
 namespace RemoteCam.Relay;
 
@@ -125,16 +126,17 @@ public sealed class RelayServer : IAsyncDisposable
         AuthService? auth = null;
         WsEndpoint? realtime = null;
         StorageService? storage = null;
+        var usage = new UsageMeter(TimeProvider.System);
         try
         {
             auth = new AuthService(dataDirectory, options.ProjectId, options.AcceptUnsignedTokens, options.SignUpsPerHourPerAddress);
             databases.OpenExisting();
-            realtime = new WsEndpoint(databases, access, new Authentication(auth, TimeProvider.System), options, dataDirectory);
+            realtime = new WsEndpoint(databases, access, new Authentication(auth, TimeProvider.System), options, dataDirectory, usage);
             // Sessions of a relay that stopped or crashed are gone: their onDisconnect runs before anyone connects.
             await realtime.RunLeftoverQueuesAsync();
             storage = new StorageService(dataDirectory, StorageSettingsOf(options), StorageRulesFile.Load(options.StorageRulesFile), TimeProvider.System, options.Log);
             storage.WatchRules(options.StorageRulesFile);
-            var app = Build(options, databases, auth, access, realtime, storage);
+            var app = Build(options, databases, auth, access, realtime, storage, usage);
             await app.StartAsync(cancellationToken);
             // Kestrel lists the addresses in the order they were added in Build.
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -166,7 +168,7 @@ public sealed class RelayServer : IAsyncDisposable
         MaxOpenSessions = options.StorageMaxOpenSessions,
     };
 
-    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases, AuthService auth, AccessControl access, WsEndpoint realtime, StorageService storage)
+    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases, AuthService auth, AccessControl access, WsEndpoint realtime, StorageService storage, UsageMeter usage)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -182,8 +184,11 @@ public sealed class RelayServer : IAsyncDisposable
             kestrel.Limits.MaxConcurrentConnections = null;
             kestrel.Limits.MaxConcurrentUpgradedConnections = null;
             var port = options.Port;
+            // Outermost, so that the wire counts include TLS.
+            var counting = CountingConnection.Middleware(usage);
             Action<ListenOptions> main = listen =>
             {
+                listen.Use(counting);
                 if (options.Certificate is { } certificate)
                 {
                     listen.UseHttps(certificate);
@@ -207,13 +212,13 @@ public sealed class RelayServer : IAsyncDisposable
 
             if (options.LoopbackHttpPort is { } loopbackPort)
             {
-                kestrel.Listen(IPAddress.Loopback, loopbackPort);
+                kestrel.Listen(IPAddress.Loopback, loopbackPort, listen => listen.Use(counting));
             }
         });
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         var authentication = new Authentication(auth, TimeProvider.System);
-        var endpoint = new DatabaseEndpoint(databases, RelaySettings.From(options), authentication, access);
+        var endpoint = new DatabaseEndpoint(databases, RelaySettings.From(options), authentication, access, usage);
         var endpoints = new Endpoints(
             endpoint,
             new AuthEndpoints(auth, TimeProvider.System),
@@ -223,7 +228,8 @@ public sealed class RelayServer : IAsyncDisposable
             new StaticPages(options.WebRoot),
             realtime,
             new GcsEndpoint(storage, authentication),
-            new FirebaseStorageEndpoint(storage, authentication));
+            new FirebaseStorageEndpoint(storage, authentication),
+            new StatsEndpoint(usage, authentication));
         app.UseWebSockets();
         app.Run(context => Dispatch(context, endpoints));
         return app;
@@ -231,7 +237,7 @@ public sealed class RelayServer : IAsyncDisposable
 
     private sealed record Endpoints(
         DatabaseEndpoint Database, AuthEndpoints Auth, RulesEndpoint Rules, FirebaseInit Init, AuthorityCertificate Authority, StaticPages Pages, WsEndpoint Realtime,
-        GcsEndpoint CloudStorage, FirebaseStorageEndpoint FirebaseStorage);
+        GcsEndpoint CloudStorage, FirebaseStorageEndpoint FirebaseStorage, StatsEndpoint Stats);
 
     /// <summary>
     /// The one routing table. Order matters: the fixed paths and the storage APIs' prefixes come
@@ -251,6 +257,7 @@ public sealed class RelayServer : IAsyncDisposable
             WsEndpoint.Path => to.Realtime.HandleAsync(context),
             AuthEndpoints.SignUpPath or AuthEndpoints.LookupPath or AuthEndpoints.DeletePath or AuthEndpoints.TokenPath => to.Auth.HandleAsync(context),
             RulesEndpoint.Path => to.Rules.HandleAsync(context),
+            StatsEndpoint.Path => to.Stats.HandleAsync(context),
             FirebaseInit.Path => to.Init.HandleAsync(context),
             AuthorityCertificate.DerPath or AuthorityCertificate.PemPath => to.Authority.HandleAsync(context),
             _ when path.StartsWith(FirebaseStorageEndpoint.Prefix, StringComparison.Ordinal) => to.FirebaseStorage.HandleAsync(context),
