@@ -28,6 +28,8 @@ internal static class CliApp
             RoomsCommand.Create(console, global),
             ClipsCommand.Create(console, global),
             DoctorCommand.Create(console, global),
+            StatsCommand.Create(console, global),
+            CostCommand.Create(console, global),
         };
 
         var parse = root.Parse(args);
