@@ -26,6 +26,7 @@ internal static class CliApp
             ProfilesCommand.Create(console, global),
             RulesCommand.Create(console, global),
             RoomsCommand.Create(console, global),
+            ClipsCommand.Create(console, global),
             DoctorCommand.Create(console, global),
             StatsCommand.Create(console, global),
             CostCommand.Create(console, global),
