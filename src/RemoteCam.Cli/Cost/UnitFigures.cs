@@ -16,9 +16,9 @@ internal sealed record UnitFigures(double PresencePerCameraDay, double PerCall, 
 
     /// <summary>The figures measured on <see cref="MeasuredOn"/> (docs/cost.md "Measured figures").</summary>
     public static readonly UnitFigures Measured = new(
-        PresencePerCameraDay: 4_000_000,
-        PerCall: 60_000,
-        PerViewingMinute: 2_000,
+        PresencePerCameraDay: 2_530_000,
+        PerCall: 33_500,
+        PerViewingMinute: 130,
         ClipKbps: 532);
 
     /// <summary>Clips in the database are sealed chunks stored as base64 text: 4/3 of their bytes, plus 29 bytes per 256 KiB chunk.</summary>
