@@ -72,6 +72,17 @@ export class Dialer {
     call.start();
   }
 
+  /**
+   * A heartbeat of the camera arrived: after a lost connection, a retry that is waiting out its
+   * backoff is made at once (the camera beats as soon as its connection is back).
+   */
+  heard(): void {
+    if (!this.lost || this.retry === undefined) return;
+    clearTimeout(this.retry);
+    this.retry = undefined;
+    this.consider();
+  }
+
   /** Ends the current call (it is called again as after any call that ended). */
   hangUp(reason: string): void {
     if (this.current) this.current.hangUp(reason);

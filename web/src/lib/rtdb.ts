@@ -285,9 +285,10 @@ export class Stream {
 
   private scheduleRetry(): void {
     clearTimeout(this.retryTimer);
-    // Quick while visible (0.5 s doubling up to 8 s); slow in the background (30 s).
+    // Quick while visible (0.5 s doubling up to 2 s: a silently dropped network gives no event
+    // when it returns, so a camera must notice by itself within seconds); slow in the background (30 s).
     const visible = document.visibilityState === 'visible';
-    const delay = visible ? Math.min(8000, 500 * Math.pow(2, Math.max(0, this.failures - 1))) : 30000;
+    const delay = visible ? Math.min(2000, 500 * Math.pow(2, Math.max(0, this.failures - 1))) : 30000;
     this.retryTimer = window.setTimeout(() => this.start(), delay * (0.8 + Math.random() * 0.4));
   }
 }

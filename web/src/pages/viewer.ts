@@ -46,6 +46,7 @@ function camerasChanged(ctx: PeerContext, value: Json, path: string): void {
     if (path === '' ? !t.lastHeard : changed === uid && data.lastSeen !== before) {
       // A heartbeat arrived now; for the first snapshot the best guess is the sender's clock.
       t.lastHeard = path === '' && typeof data.lastSeen === 'number' ? Math.min(Date.now(), data.lastSeen) : Date.now();
+      if (path !== '') t.dialer.heard();
     }
     t.render();
     t.dialer.consider();
