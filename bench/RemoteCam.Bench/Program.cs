@@ -32,6 +32,8 @@ switch (options.Command)
         return await SoakBenchmark.RunAsync(options);
     case "presence":
         return await PresenceBenchmark.RunAsync(options);
+    case "clips":
+        return ClipsBenchmark.Run();
     case "all" or "latency" or "memory" or "writes":
         break;
     default:

@@ -103,14 +103,10 @@ internal static class ClipsCommand
                 return console.Fail($"{file} already exists; choose another with --out.");
             }
 
-            if (entry.Target != "database")
-            {
-                return console.Fail($"clip {id} is kept in the {entry.Target}; this version of remotecam downloads clips kept in the database only.");
-            }
-
             try
             {
-                var written = await ClipPull.WriteAsync(clips.Keys, entry, clips.DatabaseChunks(entry), file, null, cancellationToken);
+                var source = await clips.ChunksAsync(entry, cancellationToken);
+                var written = await ClipPull.WriteAsync(clips.Keys, entry, source, file, null, cancellationToken);
                 return context.Result(
                     new JsonObject { ["room"] = clips.Room, ["clip"] = id, ["file"] = Path.GetFullPath(file), ["bytes"] = written, ["durationMs"] = entry.DurationMs },
                     () => console.WriteLine($"Wrote {file}: {Length(entry.DurationMs)} of {found.CameraName}, {Size(written)}, every part checked."));
@@ -188,8 +184,15 @@ internal static class ClipsCommand
                 await context.Database.SetAsync(path, RoomSeal.SealSettings(clips.ViewerSecret, clips.Room, uid, settings.ToJsonString()), cancellationToken);
             }
 
+            var target = await clips.TargetAsync(cancellationToken);
+            if (target != "database")
+            {
+                var (client, name) = await clips.BucketAsync(target, cancellationToken);
+                await ClipBuckets.SetRetentionAsync(client, name, n, cancellationToken);
+            }
+
             return context.Result(
-                new JsonObject { ["room"] = clips.Room, ["retentionDays"] = n, ["cameras"] = new JsonArray([.. cameras.Select(c => JsonValue.Create(c.Uid))]) },
+                new JsonObject { ["room"] = clips.Room, ["retentionDays"] = n, ["target"] = target, ["cameras"] = new JsonArray([.. cameras.Select(c => JsonValue.Create(c.Uid))]) },
                 () => console.WriteLine(cameras.Count == 0
                     ? $"Room {clips.Room} has no cameras yet; set the retention again once one has joined."
                     : $"The room's {cameras.Count} camera{(cameras.Count == 1 ? "" : "s")} now keep clips {n} day{(n == 1 ? "" : "s")} and delete older ones themselves."));
@@ -212,7 +215,18 @@ internal static class ClipsCommand
                 return console.Fail($"this machine has no secrets for room {id} (profile '{context.Backend.Name}'), so it cannot open the room's clips.");
             }
 
-            return await body(context, new RoomClips(context.Database, id, secrets.SecretBytes(Pairing.Viewer)));
+            try
+            {
+                return await body(context, new RoomClips(context.Backend, id, secrets.SecretBytes(Pairing.Viewer)));
+            }
+            catch (Google.GoogleApiException e)
+            {
+                return console.Fail($"the room's bucket answered {(int)e.HttpStatusCode}: {e.Error?.Message ?? e.Message}");
+            }
+            catch (ClipFormatException e)
+            {
+                return console.Fail(e.Message);
+            }
         });
 
     /// <summary>The start time a clip id carries (13 digits), or null.</summary>
@@ -248,8 +262,12 @@ internal static class ClipsCommand
 internal sealed record ClipListing(string Camera, string CameraName, string Clip, ClipEntry? Entry, string? Error);
 
 /// <summary>A room's clips in the database, with the keys to open them.</summary>
-internal sealed class RoomClips(FirebaseDatabaseClient database, string room, byte[] viewerSecret)
+internal sealed class RoomClips(Profiles.Backend backend, string room, byte[] viewerSecret)
 {
+    private readonly FirebaseDatabaseClient database = backend.Database;
+    private Google.Cloud.Storage.V1.StorageClient? storage;
+    private string? bucket;
+
     public string Room => room;
 
     public byte[] ViewerSecret => viewerSecret;
@@ -359,9 +377,50 @@ internal sealed class RoomClips(FirebaseDatabaseClient database, string room, by
             : throw new ClipFormatException($"chunk {n} of clip {entry.Clip} is not sealed chunk text");
     };
 
-    /// <summary>Deletes a clip's chunks (database target), thumbnail and index entry, the entry last.</summary>
+    /// <summary>Where the room keeps clips now (meta/storage; database when unset).</summary>
+    public async Task<string> TargetAsync(CancellationToken cancellationToken) =>
+        (await database.GetAsync($"rooms/{room}/meta/storage", null, cancellationToken)) is { ValueKind: JsonValueKind.String } t ? t.GetString()! : "database";
+
+    /// <summary>The chunks of a clip from where its entry says they are.</summary>
+    public async Task<ClipPull.ChunkSource> ChunksAsync(ClipEntry entry, CancellationToken cancellationToken)
+    {
+        if (entry.Target == "database")
+        {
+            return DatabaseChunks(entry);
+        }
+
+        var (client, name) = await BucketAsync(entry.Target, cancellationToken);
+        return (n, token) => ClipBuckets.DownloadAsync(client, name, ObjectPrefix(entry.Camera, entry.Clip) + n.ToString(CultureInfo.InvariantCulture), token);
+    }
+
+    /// <summary>The bucket of a bucket or relay target and a client for it.</summary>
+    public async Task<(Google.Cloud.Storage.V1.StorageClient Client, string Bucket)> BucketAsync(string target, CancellationToken cancellationToken)
+    {
+        if (storage is null || bucket is null)
+        {
+            bucket = target == "relay"
+                ? await ClipBuckets.RelayBucketAsync(backend, cancellationToken)
+                : (await database.GetAsync($"rooms/{room}/meta/bucket", null, cancellationToken)) is { ValueKind: JsonValueKind.String } b ? b.GetString()!
+                : throw new ClipFormatException($"room {room} keeps clips in a bucket but names none; run 'remotecam rooms storage {room} --target bucket --bucket NAME'");
+            storage = ClipBuckets.Client(backend);
+        }
+
+        return (storage, bucket);
+    }
+
+    /// <summary>The object names of a clip's chunks: clips/{pathKey}/{camera}/{clip}/ (docs/clips.md).</summary>
+    public string ObjectPrefix(string camera, string clip) => $"clips/{Keys.PathKey}/{camera}/{clip}/";
+
+    /// <summary>Deletes a clip's chunks (database, and the bucket when the clip or the room uses one), thumbnail and index entry, the entry last.</summary>
     public async Task DeleteAsync(ClipListing clip, CancellationToken cancellationToken)
     {
+        var target = clip.Entry?.Target ?? await TargetAsync(cancellationToken);
+        if (target != "database")
+        {
+            var (client, name) = await BucketAsync(target, cancellationToken);
+            await ClipBuckets.DeletePrefixAsync(client, name, ObjectPrefix(clip.Camera, clip.Clip), cancellationToken);
+        }
+
         await database.DeleteAsync($"rooms/{room}/clips/{clip.Camera}/{clip.Clip}", cancellationToken);
         await database.DeleteAsync($"rooms/{room}/thumbs/{clip.Camera}/{clip.Clip}", cancellationToken);
         await database.DeleteAsync($"rooms/{room}/events/{clip.Camera}/{clip.Clip}", cancellationToken);

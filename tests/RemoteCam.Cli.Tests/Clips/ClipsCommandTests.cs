@@ -191,6 +191,57 @@ public sealed class ClipsCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Clips_kept_in_the_relays_bucket_are_pulled_pruned_and_get_a_lifecycle_rule()
+    {
+        Assert.Equal(0, (await cli.RunAsync("rooms", "storage", room, "--target", "relay")).ExitCode);
+        using var storage = new Google.Cloud.Storage.V1.StorageClientBuilder
+        {
+            BaseUri = cli.Relay!.Url + "storage/v1/",
+            GoogleCredential = Google.Apis.Auth.OAuth2.GoogleCredential.FromAccessToken(cli.Relay.AdminKey),
+        }.Build();
+        const string Bucket = "demo-remotecam.appspot.com";
+        var mp4File = Path.Combine(folder, "bucket.mp4");
+        await FfmpegAsync("-t", "3", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-b:v", "1M", mp4File);
+        var mp4 = File.ReadAllBytes(mp4File);
+        var start = DateTimeOffset.UtcNow.AddDays(-3).ToUnixTimeMilliseconds();
+        var clip = ClipKeys.NewClipId(start);
+        var chunks = ClipEntry.ChunksFor(mp4.Length);
+        foreach (var (n, text) in SealAll(mp4, clip, chunks))
+        {
+            await storage.UploadObjectAsync(Bucket, $"clips/{keys.PathKey}/{Camera}/{clip}/{n}", "application/octet-stream", new MemoryStream(Base64Url.DecodeFromChars(text)));
+        }
+
+        var entry = new ClipEntry
+        {
+            Clip = clip,
+            Camera = Camera,
+            Start = start,
+            DurationMs = 3000,
+            Mime = "video/mp4",
+            Reason = "timed",
+            Chunks = chunks,
+            Bytes = mp4.Length,
+            Target = "relay",
+        };
+        await Put($"rooms/{room}/events/{Camera}/{clip}", keys.SealEntry(entry));
+
+        var file = Path.Combine(folder, "from-relay.mp4");
+        var pull = await cli.RunAsync("clips", "pull", room, clip, "--out", file);
+        Assert.True(pull.ExitCode == 0, pull.Out + pull.Err);
+        Assert.Equal(mp4, File.ReadAllBytes(file));
+        Assert.InRange((await Ffmpeg.ProbeAsync(file)).Duration, 2.5, 3.5);
+
+        var retention = await cli.RunAsync("clips", "retention", room, "2");
+        Assert.True(retention.ExitCode == 0, retention.Err);
+        var rule = Assert.Single((await storage.GetBucketAsync(Bucket)).Lifecycle.Rule);
+        Assert.Equal(("Delete", 2), (rule.Action.Type, rule.Condition.Age));
+
+        Assert.Equal(0, (await cli.RunAsync("clips", "prune", room, "--older-than", "2d")).ExitCode);
+        Assert.Empty(await storage.ListObjectsAsync(Bucket, $"clips/{keys.PathKey}/{Camera}/{clip}/").ToListAsync());
+        Assert.Equal("null", await admin.GetStringAsync($"rooms/{room}/events/{Camera}/{clip}.json"));
+    }
+
+    [Fact]
     public async Task Rooms_storage_writes_the_target_the_owner_chooses()
     {
         Assert.Contains("keeps its clips in the database", (await cli.RunAsync("rooms", "storage", room)).Out, StringComparison.Ordinal);
