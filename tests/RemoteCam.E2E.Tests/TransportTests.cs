@@ -132,6 +132,36 @@ public sealed class TransportTests(BrowserFixture browser) : IClassFixture<Brows
         await ExpectOfflineAsync(viewer, s_closedBound, watch);
     }
 
+    [Fact]
+    public async Task A_page_reconnects_to_the_host_the_servers_handshake_names_and_its_camera_comes_back_online()
+    {
+        await using var relay = await RelayHost.StartAsync();
+        using var owner = await Owner.ForRelayAsync(relay);
+        var room = await owner.CreateRoomAsync("Home");
+        // As Firebase's first host answers "use s-….firebaseio.com": the relay's handshake names the proxy `next`.
+        await using var next = new NetworkProxy(relay.Url);
+        await using var first = new NetworkProxy(relay.Url) { WebSocketHost = $"127.0.0.1:{next.Port}" };
+        await using var camera = await CountedDeviceAsync("camera");
+        await StartCameraAsync(camera, first.Via(room.CameraInvitation));
+        await using var viewer = await browser.NewDeviceAsync("viewer");
+        await viewer.GotoAsync(room.ViewerInvitation);
+        await ExpectOnlineAsync(viewer);
+        Assert.Equal((1, 0), (first.WebSocketUpgrades, next.WebSocketUpgrades));
+
+        // The connection breaks: the page comes back on the named host, and writes its presence again at once
+        // (the relay ran the old connection's onDisconnect), not at the next heartbeat 30 s later.
+        first.Drop();
+        await Eventually.WaitAsync(() => Task.FromResult(next.WebSocketUpgrades), n => n >= 1, TimeSpan.FromSeconds(10),
+            async n => $"no WebSocket reached the named host.\n{await camera.DiagnosticsAsync()}");
+        var watch = Stopwatch.StartNew();
+        var sockets = await camera.Page.EvaluateAsync<string[]>("() => window.__sockets");
+        Assert.StartsWith($"ws://127.0.0.1:{next.Port}/.ws?v=5", sockets[^1], StringComparison.Ordinal);
+        Assert.Contains("&ls=", sockets[^1], StringComparison.Ordinal);
+        await Eventually.WaitAsync(() => PresenceAsync(viewer), text => text == "online", TimeSpan.FromSeconds(5),
+            async text => $"the camera's tile says \"{text}\" {watch.Elapsed.TotalSeconds:0.0} s after the reconnection.\n{await viewer.DiagnosticsAsync()}");
+        await camera.WaitForStatusAsync("online");
+    }
+
     private async Task<Device> CountedDeviceAsync(string name)
     {
         var device = await browser.NewDeviceAsync(name);

@@ -14,6 +14,9 @@ namespace RemoteCam.Testing;
 /// <c>403</c> and closed (browsers open a WebSocket on a connection of its own);</item>
 /// <item>a network that vanishes (<see cref="Freeze"/>): from then on nothing passes either way and nothing is closed,
 /// as when a phone leaves the Wi-Fi; new connections are accepted and then hang.</item>
+/// <item>a server that names another host (<see cref="WebSocketHost"/>): WebSocket upgrades are passed on with that
+/// <c>Host</c>, so the relay's handshake tells the client to use it, as Firebase's does (<c>s-….firebaseio.com</c>);
+/// <see cref="Drop"/> then closes every connection, so the client reconnects.</item>
 /// </list>
 /// </summary>
 internal sealed class NetworkProxy : IAsyncDisposable
@@ -27,6 +30,7 @@ internal sealed class NetworkProxy : IAsyncDisposable
     private readonly bool _refuseWebSockets;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
+    private readonly List<TcpClient> _open = [];
     private volatile bool _frozen;
     private int _upgrades;
 
@@ -61,6 +65,23 @@ internal sealed class NetworkProxy : IAsyncDisposable
         return u.Uri.ToString();
     }
 
+    /// <summary>When set (host:port), WebSocket upgrades reach the server with this <c>Host</c> header.</summary>
+    public string? WebSocketHost { get; set; }
+
+    /// <summary>Closes every connection open now (the server and the client both see it end).</summary>
+    public void Drop()
+    {
+        lock (_open)
+        {
+            foreach (var c in _open)
+            {
+                c.Client.Close(0);
+            }
+
+            _open.Clear();
+        }
+    }
+
     /// <summary>The network vanishes: nothing passes from now on (for good), nothing is closed.</summary>
     public void Freeze() => _frozen = true;
 
@@ -86,6 +107,11 @@ internal sealed class NetworkProxy : IAsyncDisposable
     private async Task ServeAsync(TcpClient client)
     {
         using var server = new TcpClient();
+        lock (_open)
+        {
+            _open.Add(client);
+        }
+
         using (client)
         {
             try
@@ -108,6 +134,17 @@ internal sealed class NetworkProxy : IAsyncDisposable
                         await client.GetStream().WriteAsync(s_refused, _stop.Token);
                         return;
                     }
+
+                    if (WebSocketHost is { } host)
+                    {
+                        var text = Encoding.ASCII.GetString(first);
+                        var at = text.IndexOf("\r\nHost:", StringComparison.OrdinalIgnoreCase);
+                        var end = at < 0 ? -1 : text.IndexOf("\r\n", at + 2, StringComparison.Ordinal);
+                        if (end > 0)
+                        {
+                            first = Encoding.ASCII.GetBytes(text[..at] + "\r\nHost: " + host + text[end..]);
+                        }
+                    }
                 }
 
                 await Task.WhenAll(
@@ -117,6 +154,13 @@ internal sealed class NetworkProxy : IAsyncDisposable
             catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
             {
                 // one side went away, or the proxy stopped
+            }
+            finally
+            {
+                lock (_open)
+                {
+                    _open.Remove(client);
+                }
             }
         }
     }
