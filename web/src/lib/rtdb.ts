@@ -46,6 +46,7 @@ export class Db {
   private decide: () => void = () => undefined;
   private wasUp = false;
   private everUp = false;
+  private closed = false;
   private retryMs = WS_RETRY_MS;
 
   /** `rest`: this page never uses the WebSocket (join.html's single write before it leaves). */
@@ -64,12 +65,26 @@ export class Db {
     }
   }
 
+  /** The state last told on the bus (the WebSocket may be up before a page listens). */
+  get net(): NetState {
+    return this.lastNet || 'connecting';
+  }
+
   /** serverTime - Date.now() as the WebSocket's handshake told it (0 on REST). */
   get serverOffset(): number {
     return this.rt ? this.rt.offset : 0;
   }
 
+  /** Ends this client: its WebSocket and streams (a start-up attempt that failed and is made again). */
+  close(): void {
+    this.closed = true;
+    if (this.rt) this.rt.close();
+    this.rt = null;
+    for (const s of this.streams) s.close();
+  }
+
   private tryWs(): void {
+    if (this.closed) return;
     const base = this.cfg.databaseBase.replace(/^http/, 'ws');
     const host = new URL(this.cfg.databaseBase).hostname;
     // Firebase's own hosts name the database in their first label; the SDK sends it as ns too.

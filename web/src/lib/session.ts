@@ -150,11 +150,13 @@ export function dbFailure(e: unknown): SessionError {
 export async function startSession(role: Role, inv: Invitation, waiting: (message: string, retryInMs: number) => void): Promise<Session> {
   let delay = 2000;
   for (;;) {
+    let s: Session | null = null;
     try {
-      const s = await connect(role);
+      s = await connect(role);
       await ensureMember(s, inv);
       return s;
     } catch (e) {
+      if (s) s.db.close();
       const err = dbFailure(e);
       if (err.kind !== 'unreachable') throw err;
       waiting(err.message, delay);
