@@ -1,7 +1,8 @@
-// The camera's presence in the room (docs/protocol.md "Presence"): a heartbeat every 30 s and
-// when the page is shown again, with the battery; "offline" when the page goes away, written by
-// the page (pagehide) and, over the WebSocket, by the server when the connection ends
-// (onDisconnect: a killed tab or a lost network too). The echo of each write gives the server's clock.
+// The camera's presence in the room (docs/protocol.md "Presence"): a heartbeat every 30 s, when
+// its connection comes back and when the page is shown again, with the battery; "offline" when the
+// page goes away, written by the page (pagehide) and, over the WebSocket, by the server when the
+// connection ends (onDisconnect: a killed tab or a lost network too). The echo of each write gives
+// the server's clock.
 import { currentBattery } from '../lib/battery';
 import { deviceName } from '../lib/device';
 import * as paths from '../lib/paths';
@@ -20,8 +21,6 @@ export class Presence {
 
   constructor(private readonly access: RoomAccess) {
     access.bus.on('ended', () => clearInterval(this.timer));
-    // A new connection: the server has run the old one's onDisconnect ("offline"): online again.
-    access.db.bus.on('reconnected', () => this.beat());
   }
 
   private get path(): string {
@@ -60,6 +59,13 @@ export class Presence {
   /** Beats every 30 s, when the page is shown again, and says "offline" when it goes. */
   start(): void {
     this.timer = window.setInterval(() => this.beat(), HEARTBEAT_MS);
+    // Back online after a drop (the network, or the database restarted): beat at once, so that
+    // viewers see the camera fresh without waiting for the next heartbeat.
+    let away = false;
+    this.access.db.bus.on('net', (n) => {
+      if (n === 'online' && away) this.beat();
+      away = n !== 'online';
+    });
     window.addEventListener('pagehide', () => {
       if (!this.access.ended) this.access.db.sendOnUnload('PUT', this.path, this.value(false));
     });

@@ -26,8 +26,6 @@ export type NetState = 'connecting' | 'online' | 'offline';
 export interface DbEvents {
   /** Overall state of the connection (or the streams), for the status line. */
   net: NetState;
-  /** The WebSocket connected again after a loss (not the first time): presence writes itself again. */
-  reconnected: void;
 }
 
 /** A WebSocket that has not handshaken by then counts as blocked: the page uses REST. */
@@ -44,8 +42,6 @@ export class Db {
   private lastNet: NetState | null = null;
   private decided: Promise<void> = Promise.resolve();
   private decide: () => void = () => undefined;
-  private wasUp = false;
-  private everUp = false;
   private closed = false;
   private retryMs = WS_RETRY_MS;
 
@@ -105,9 +101,6 @@ export class Db {
     } else if (!rt.up && rt.tries > 0 && this.mode !== 'ws') {
       this.toRest();
     }
-    if (rt.up && !this.wasUp && this.everUp) this.bus.emit('reconnected', undefined);
-    if (rt.up) this.everUp = true;
-    this.wasUp = rt.up;
     this.updateNet();
   }
 
