@@ -3,6 +3,7 @@
 #   bench/run.sh                 # all three: memory, latency, writes (about 3-4 minutes with defaults)
 #   bench/run.sh latency --duration 10
 #   bench/run.sh ttff            # watch → first frame: floor, PeerJS, RemoteCam (headless chromium; no nginx)
+#   bench/run.sh ttff --scan 1 --rtt 40   # opening a viewer invitation → first frame, WebSocket vs REST, 0 and 40 ms round trip
 #   bench/run.sh fuzz --long     # 100,000 generated requests against the relay (no nginx)
 #   bench/run.sh soak --long     # 10 minutes of 2,000 streams, 1,000 writes/s and a slow reader (no nginx)
 #   bench/run.sh presence        # bytes per camera-day of presence: REST heartbeat vs WebSocket (no nginx)

@@ -26,6 +26,8 @@ internal sealed class BenchOptions
           --targets relay,nchan    servers to measure [relay,nchan; latency: relay,relay-ws,nchan; writes: relay; ttff: floor,peerjs,remotecam]
           --calls N                ttff: measured calls per contender, after one warm-up call [20]
           --trace 1                ttff: print the last call's timeline (peer connection events, requests) [0]
+          --scan 1                 ttff: from opening a viewer invitation to the first frame, WebSocket vs REST, round trips 0 and --rtt [0]
+          --rtt MS                 ttff --scan: round trip the delaying proxy adds between each page and the relay [40]
           --window S               motion: seconds per measured window, 2 off and 2 on [15]
           --inboxes N              inbox streams, one per inbox channel [2000]
           --shared-streams N       streams on the one shared channel [100]
@@ -56,6 +58,10 @@ internal sealed class BenchOptions
     public int Calls { get; private set; } = 20;
 
     public bool Trace { get; private set; }
+
+    public bool Scan { get; private set; }
+
+    public double RttMs { get; private set; } = 40;
 
     public double WindowSeconds { get; private set; } = 15;
 
@@ -143,6 +149,8 @@ internal sealed class BenchOptions
             {
                 case "--targets": o.Targets = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--trace": o.Trace = ParseInt(name, value) != 0; break;
+                case "--scan": o.Scan = ParseInt(name, value) != 0; break;
+                case "--rtt": o.RttMs = ParseDouble(name, value) is >= 0 and var rtt ? rtt : throw new ArgumentException("--rtt: 0 ms or more"); break;
                 case "--window": o.WindowSeconds = ParseDouble(name, value) is > 0 and var w ? w : throw new ArgumentException("--window: more than 0 s"); break;
                 case "--calls": o.Calls = ParseInt(name, value) is > 0 and var n ? n : throw new ArgumentException("--calls: at least 1"); break;
                 case "--inboxes": o.Inboxes = ParseInt(name, value); break;

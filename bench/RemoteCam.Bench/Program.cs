@@ -19,6 +19,8 @@ switch (options.Command)
         return 0;
     case "host-relay":
         return await RelayHost.RunAsync(options);
+    case "ttff" when options.Scan:
+        return await ScanBenchmark.RunAsync(options);
     case "ttff":
         return await TtffBenchmark.RunAsync(options);
     case "motion":

@@ -21,11 +21,25 @@ public sealed class RecoveryTests(BrowserFixture browser) : IClassFixture<Browse
         await camera.Context.RouteAsync("**/securetoken.googleapis.com/**", Unreachable);
         await camera.Context.RouteAsync("**/identitytoolkit.googleapis.com/**", Unreachable);
         await camera.Context.RouteAsync("**/rooms/**", Unreachable);
+        // The database's WebSocket too: refused while the network is down, passed on once it is back.
+        var down = true;
+        await camera.Context.RouteWebSocketAsync("**/.ws**", ws =>
+        {
+            if (down)
+            {
+                _ = ws.CloseAsync();
+            }
+            else
+            {
+                ws.ConnectToServer();
+            }
+        });
         await camera.Page.ReloadAsync();
         var waiting = await camera.WaitForStatusAsync("offline");
         Assert.Contains("Trying again", waiting, StringComparison.Ordinal);
 
         // The network is back: without anyone touching the phone, the camera comes online and a viewer watches it.
+        down = false;
         await camera.Context.UnrouteAllAsync();
         await camera.WaitForStatusAsync("online");
         await using var viewer = await browser.WatchFromLinkAsync(room.ViewerInvitation, "viewer");

@@ -16,10 +16,10 @@ namespace RemoteCam.Relay.Http;
 /// </summary>
 internal sealed class StaticPages
 {
-    /// <summary>Scripts and styles only from this origin; the pages may talk to this origin and to https: (Firebase, Google sign-in).</summary>
+    /// <summary>Scripts and styles only from this origin; the pages may talk to this origin, to https: (Firebase, Google sign-in) and to wss: (Firebase's realtime WebSocket, on the host its handshake names).</summary>
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; " +
-        "media-src 'self' blob: mediastream:; connect-src 'self' https:; object-src 'none'; base-uri 'none'; " +
+        "media-src 'self' blob: mediastream:; connect-src 'self' https: wss:; object-src 'none'; base-uri 'none'; " +
         "form-action 'self'; frame-ancestors 'none'";
 
     public static readonly IReadOnlyDictionary<string, string> ContentTypes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)

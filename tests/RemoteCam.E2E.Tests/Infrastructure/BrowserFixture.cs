@@ -24,7 +24,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A new device (browser context with one page) called <paramref name="name"/> in failure messages.</summary>
-    internal Task<Device> NewDeviceAsync(string name) => Device.NewAsync(name, Browser);
+    internal Task<Device> NewDeviceAsync(string name, BrowserNewContextOptions? options = null) => Device.NewAsync(name, Browser, options);
 
     /// <summary>
     /// A second chromium whose camera plays <paramref name="y4mFile"/> in a loop instead of the

@@ -55,9 +55,9 @@ internal sealed class Device : IAsyncDisposable
     public static async Task<Device> OpenAsync(string name, IBrowserContext context) => new(name, context, await context.NewPageAsync());
 
     /// <summary>A new device in <paramref name="browser"/>: its own browser context with one page.</summary>
-    public static async Task<Device> NewAsync(string name, IBrowser browser)
+    public static async Task<Device> NewAsync(string name, IBrowser browser, BrowserNewContextOptions? options = null)
     {
-        var context = await browser.NewContextAsync();
+        var context = await browser.NewContextAsync(options);
         context.SetDefaultTimeout(30_000);
         return await OpenAsync(name, context);
     }

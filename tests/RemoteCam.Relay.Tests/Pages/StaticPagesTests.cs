@@ -103,7 +103,7 @@ public sealed class StaticPagesTests : IAsyncLifetime
             Assert.Equal("no-referrer", string.Join(",", response.Headers.GetValues("Referrer-Policy")));
             var csp = string.Join(",", response.Headers.GetValues("Content-Security-Policy"));
             Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
-            Assert.Contains("connect-src 'self' https:;", csp, StringComparison.Ordinal);
+            Assert.Contains("connect-src 'self' https: wss:;", csp, StringComparison.Ordinal);
             Assert.Contains("media-src 'self' blob: mediastream:;", csp, StringComparison.Ordinal);
             Assert.Contains("img-src 'self' blob: data:;", csp, StringComparison.Ordinal);
         }

@@ -1,6 +1,8 @@
 // The camera's presence in the room (docs/protocol.md "Presence"): a heartbeat every 30 s, when
-// its connection comes back and when the page is shown again, with the battery; "offline" when the page goes away. The echo of
-// each write gives the server's clock.
+// its connection comes back and when the page is shown again, with the battery; "offline" when the
+// page goes away, written by the page (pagehide) and, over the WebSocket, by the server when the
+// connection ends (onDisconnect: a killed tab or a lost network too). The echo of each write gives
+// the server's clock.
 import { currentBattery } from '../lib/battery';
 import { deviceName } from '../lib/device';
 import * as paths from '../lib/paths';
@@ -11,6 +13,7 @@ const HEARTBEAT_MS = 30000;
 
 export class Presence {
   private timer: number | undefined;
+  private armed = false;
   /** serverTime - Date.now(), from the last write's echo. */
   serverOffset = 0;
   /** Told the new offset after each heartbeat that echoed the server's time. */
@@ -40,6 +43,12 @@ export class Presence {
       if (typeof lastSeen === 'number') {
         this.serverOffset = lastSeen - Date.now();
         this.onOffset(this.serverOffset);
+      }
+      // Once the entry exists (the rules check the merged value): the server says "offline"
+      // when this page's connection ends. Kept by the connection across reconnects.
+      if (!this.armed) {
+        this.armed = true;
+        this.armed = await this.access.db.onDisconnect(this.path, { online: false, lastSeen: { '.sv': 'timestamp' } }, true);
       }
     } catch (e) {
       if (e instanceof DbError && e.denied) this.access.end();

@@ -1,6 +1,7 @@
 // Anonymous sign-in through the Identity Toolkit REST API (or the relay's emulator endpoints).
-// The refresh token lives in localStorage; the ID token is refreshed five minutes before it
-// expires, and on demand (a stream's auth_revoked, a 401 "expired").
+// The refresh token and the last ID token live in localStorage (the next page of the device
+// starts without a refresh); the ID token is refreshed five minutes before it expires, and on
+// demand (a stream's auth_revoked, a 401, a refused WebSocket auth).
 import { BackendConfig } from './config';
 
 export class AuthError extends Error {
@@ -16,6 +17,9 @@ const ACCOUNT_GONE = /^(INVALID_REFRESH_TOKEN|USER_NOT_FOUND|USER_DISABLED|TOKEN
 interface Saved {
   uid: string;
   refreshToken: string;
+  /** The last ID token and when it expires: the next page of this device uses it without a refresh. */
+  idToken?: string;
+  expiresAt?: number;
 }
 
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -29,11 +33,19 @@ export class Auth {
   /** The uid this page started with (signIn), to notice a new identity. */
   private inUse: string | null = null;
   private readonly storageKey: string;
+  private listeners: ((token: string) => void)[] = [];
 
   /** `device` names the identity: each role is its own device, even in one browser. */
   constructor(private readonly cfg: BackendConfig, device: string) {
     this.storageKey = 'remotecam.auth.' + cfg.projectId + '.' + device;
     this.saved = readSaved(this.storageKey);
+    const s = this.saved;
+    if (s && s.idToken && s.expiresAt && s.expiresAt - REFRESH_MARGIN_MS > Date.now()) this.accept(s.idToken, (s.expiresAt - Date.now()) / 1000, false);
+  }
+
+  /** `fn` is told every new ID token (the WebSocket authenticates with it). */
+  onToken(fn: (token: string) => void): void {
+    this.listeners.push(fn);
   }
 
   get uid(): string | null {
@@ -97,7 +109,7 @@ export class Auth {
     const json = await post(url, 'application/json', JSON.stringify({ returnSecureToken: true }));
     const uid = str(json, 'localId');
     const refreshToken = str(json, 'refreshToken');
-    this.remember({ uid, refreshToken });
+    this.saved = { uid, refreshToken };
     return this.accept(str(json, 'idToken'), Number(json.expiresIn) || 3600);
   }
 
@@ -106,7 +118,7 @@ export class Auth {
     const body = 'grant_type=refresh_token&refresh_token=' + encodeURIComponent(refreshToken);
     const json = await post(url, 'application/x-www-form-urlencoded', body);
     const uid = str(json, 'user_id');
-    this.remember({ uid, refreshToken: str(json, 'refresh_token') });
+    this.saved = { uid, refreshToken: str(json, 'refresh_token') };
     return this.accept(str(json, 'id_token'), Number(json.expires_in) || 3600);
   }
 
@@ -119,9 +131,13 @@ export class Auth {
     }
   }
 
-  private accept(idToken: string, lifetimeSeconds: number): string {
+  private accept(idToken: string, lifetimeSeconds: number, fresh = true): string {
     this.idToken = idToken;
     this.expiresAt = Date.now() + lifetimeSeconds * 1000;
+    if (fresh && this.saved) {
+      this.remember({ uid: this.saved.uid, refreshToken: this.saved.refreshToken, idToken, expiresAt: this.expiresAt });
+      for (const fn of this.listeners) fn(idToken);
+    }
     clearTimeout(this.timer);
     const wait = Math.max(10000, this.expiresAt - REFRESH_MARGIN_MS - Date.now() + 1000);
     this.timer = window.setTimeout(() => this.token().catch(() => undefined), wait);

@@ -18,7 +18,19 @@ export class ConfigError extends Error {}
 
 let cached: Promise<BackendConfig> | null = null;
 
+/** The next page of this tab (join.html → viewer.html) reuses init.json this long instead of asking again. */
+const KEEP_MS = 60000;
+const KEY = 'remotecam.init';
+
 export function loadConfig(): Promise<BackendConfig> {
+  if (!cached) {
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(KEY) || 'null');
+      if (kept && Date.now() - kept.at < KEEP_MS) cached = Promise.resolve(parseConfig(kept.json));
+    } catch (e) {
+      // nothing kept
+    }
+  }
   if (!cached) {
     cached = fetchConfig();
     cached.catch(() => (cached = null));
@@ -31,7 +43,9 @@ async function fetchConfig(): Promise<BackendConfig> {
   const url = new URL('__/firebase/init.json', location.href).toString();
   let response: Response;
   try {
-    response = await fetch(url, { cache: 'no-store' });
+    // The pages preload it (<link rel="preload">, same request): it arrives beside the script. The
+    // server says no-cache, so it is never used stale.
+    response = await fetch(url);
   } catch (e) {
     throw new ConfigError('Cannot reach the server that serves this page.');
   }
@@ -42,7 +56,13 @@ async function fetchConfig(): Promise<BackendConfig> {
   } catch (e) {
     throw new ConfigError('__/firebase/init.json is not valid JSON.');
   }
-  return parseConfig(json);
+  const cfg = parseConfig(json);
+  try {
+    sessionStorage.setItem(KEY, JSON.stringify({ at: Date.now(), json }));
+  } catch (e) {
+    // private mode: the next page asks again
+  }
+  return cfg;
 }
 
 export function parseConfig(json: unknown): BackendConfig {

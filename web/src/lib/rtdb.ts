@@ -1,12 +1,15 @@
-// A small Realtime Database client over the REST API: get/put/patch/delete with ?auth=, and
-// streams (Server-Sent Events) that keep a local copy of their subtree and reconnect by
-// themselves. Transport layer: knows nothing about rooms or calls.
+// The pages' Realtime Database client (docs/pages.md "Transport"). Over Firebase's WebSocket
+// protocol (realtime.ts) when it connects: one socket for every read, write, stream and
+// onDisconnect of the page. Else over the REST API: get/put/patch/delete with ?auth=, and streams
+// (Server-Sent Events) that keep a local copy of their subtree and reconnect by themselves.
+// Transport layer: knows nothing about rooms or calls.
 import { Auth, AuthError } from './auth';
 import { Bus } from './bus';
 import { BackendConfig } from './config';
+import { Json, JsonObject, Lost, Realtime, setAt } from './realtime';
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+export { setAt };
+export type { Json, JsonObject };
 
 export class DbError extends Error {
   /** HTTP status; 0 when the server could not be reached. */
@@ -21,21 +24,125 @@ export class DbError extends Error {
 export type NetState = 'connecting' | 'online' | 'offline';
 
 export interface DbEvents {
-  /** Overall state of the streams, for the status line. */
+  /** Overall state of the connection (or the streams), for the status line. */
   net: NetState;
 }
 
+/** A WebSocket that has not handshaken by then counts as blocked: the page uses REST. */
+export const WS_DECIDE_MS = 4000;
+/** While on REST, the WebSocket is tried again this long after (doubling up to 10 min). */
+const WS_RETRY_MS = 60000;
+
 export class Db {
   readonly bus = new Bus<DbEvents>();
+  /** 'wait' until the first WebSocket handshakes ('ws') or fails ('rest'). */
+  mode: 'wait' | 'ws' | 'rest' = 'rest';
+  private rt: Realtime | null = null;
   private streams: Stream[] = [];
   private lastNet: NetState | null = null;
+  private decided: Promise<void> = Promise.resolve();
+  private decide: () => void = () => undefined;
+  private closed = false;
+  private retryMs = WS_RETRY_MS;
 
-  constructor(readonly cfg: BackendConfig, readonly auth: Auth) {
+  /** `rest`: this page never uses the WebSocket (join.html's single write before it leaves). */
+  constructor(readonly cfg: BackendConfig, readonly auth: Auth, rest = false) {
     window.addEventListener('online', () => this.wake(true));
     window.addEventListener('offline', () => this.updateNet());
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') this.wake(false);
     });
+    auth.onToken((t) => this.rt && this.rt.reauth(t));
+    if (!rest && typeof WebSocket !== 'undefined') {
+      this.mode = 'wait';
+      this.decided = new Promise((resolve) => (this.decide = resolve));
+      window.setTimeout(() => this.mode === 'wait' && this.toRest(), WS_DECIDE_MS);
+      this.tryWs();
+    }
+  }
+
+  /** The state last told on the bus (the WebSocket may be up before a page listens). */
+  get net(): NetState {
+    return this.lastNet || 'connecting';
+  }
+
+  /** serverTime - Date.now() as the WebSocket's handshake told it (0 on REST). */
+  get serverOffset(): number {
+    return this.rt ? this.rt.offset : 0;
+  }
+
+  /** Ends this client: its WebSocket and streams (a start-up attempt that failed and is made again). */
+  close(): void {
+    this.closed = true;
+    if (this.rt) this.rt.close();
+    this.rt = null;
+    for (const s of this.streams) s.close();
+  }
+
+  private tryWs(): void {
+    if (this.closed) return;
+    const base = this.cfg.databaseBase.replace(/^http/, 'ws');
+    const host = new URL(this.cfg.databaseBase).hostname;
+    // Firebase's own hosts name the database in their first label; the SDK sends it as ns too.
+    const ns = this.cfg.ns || (/\.(firebaseio\.com|firebasedatabase\.app)$/.test(host) ? host.split('.')[0] : '');
+    const rt: Realtime = new Realtime(base, ns, (force) => this.auth.token(force), () => this.rtChanged(rt));
+    this.rt = rt;
+    rt.connect();
+  }
+
+  private rtChanged(rt: Realtime): void {
+    if (rt !== this.rt) return;
+    if (rt.up && this.mode !== 'ws') {
+      // First handshake (or a later try while on REST): every stream moves onto the socket.
+      this.mode = 'ws';
+      this.retryMs = WS_RETRY_MS;
+      this.decide();
+      for (const s of this.streams) if (!s.closed) s.start();
+    } else if (!rt.up && rt.tries > 0 && this.mode !== 'ws') {
+      this.toRest();
+    }
+    this.updateNet();
+  }
+
+  /** The WebSocket cannot connect (a proxy refuses it): REST + EventSource, and a new try later. */
+  private toRest(): void {
+    if (this.rt) this.rt.close();
+    this.rt = null;
+    const first = this.mode === 'wait';
+    this.mode = 'rest';
+    this.decide();
+    if (first) for (const s of this.streams) if (!s.closed) s.start();
+    window.setTimeout(() => this.mode === 'rest' && this.tryWs(), this.retryMs);
+    this.retryMs = Math.min(600000, this.retryMs * 2);
+    this.updateNet();
+  }
+
+  /** The WebSocket when it is up now (waiting for the first decision). */
+  private async live(): Promise<Realtime | null> {
+    await this.decided;
+    return this.mode === 'ws' && this.rt && this.rt.up ? this.rt : null;
+  }
+
+  /** Listens on the WebSocket; null when the page is on REST. */
+  wsListen(path: string, data: (value: Json, path: string) => void, denied: () => void): (() => void) | null {
+    return this.mode === 'ws' && this.rt ? this.rt.listen(path.replace(/^\/+/, ''), { data, denied }) : null;
+  }
+
+  /**
+   * Queues a write the server makes when this page's connection ends (closed tab, killed
+   * browser, lost network: docs/pages.md "Presence"); `merge` updates instead of replacing.
+   * Kept across reconnections. False when the page is on REST, which has no such thing.
+   */
+  async onDisconnect(path: string, value: JsonObject | null, merge = false): Promise<boolean> {
+    await this.decided;
+    if (this.mode !== 'ws' || !this.rt) return false;
+    try {
+      await this.rt.onDisconnect(path.replace(/^\/+/, ''), merge ? 'om' : 'o', value);
+    } catch (e) {
+      if (!(e instanceof Lost)) throw wsError(e);
+      // Queued: sent when the socket is back.
+    }
+    return true;
   }
 
   async url(path: string, extra?: string): Promise<string> {
@@ -78,7 +185,24 @@ export class Db {
     }
   }
 
-  private async request(method: string, path: string, body?: Json, retried = false): Promise<Json> {
+  private async request(method: string, path: string, body?: Json): Promise<Json> {
+    const rt = await this.live();
+    if (rt) {
+      const p = '/' + path.replace(/^\/+/, '');
+      try {
+        if (method === 'GET') return await rt.request('g', { p, q: {} }, wsFail);
+        await rt.request(method === 'PATCH' ? 'm' : 'p', { p, d: method === 'DELETE' ? null : body! }, wsFail);
+        // REST echoes what it stored; here the server's values are estimated with the handshake's clock.
+        return method === 'DELETE' ? null : resolved(body!, Date.now() + rt.offset);
+      } catch (e) {
+        if (!(e instanceof Lost)) throw e;
+        // The socket went away before the answer: the same request over REST.
+      }
+    }
+    return this.rest(method, path, body);
+  }
+
+  private async rest(method: string, path: string, body?: Json, retried = false): Promise<Json> {
     let url: string;
     try {
       url = await this.url(path);
@@ -99,9 +223,10 @@ export class Db {
     }
     if (response.ok) return json;
     const message = json && typeof json === 'object' && !Array.isArray(json) && typeof json.error === 'string' ? json.error : 'HTTP ' + response.status;
-    if (response.status === 401 && /expired/i.test(message) && !retried) {
+    if (response.status === 401 && !retried) {
+      // Expired, or a kept token the server no longer takes: once more with a fresh one.
       await this.auth.token(true);
-      return this.request(method, path, body, true);
+      return this.rest(method, path, body, true);
     }
     throw new DbError(message, response.status);
   }
@@ -113,11 +238,14 @@ export class Db {
     return s;
   }
 
-  /** Called by streams when their state changes. */
+  /** Called by streams and the WebSocket when their state changes. */
   updateNet(): void {
     const live = this.streams.filter((s) => !s.closed);
+    const rt = this.rt;
     let net: NetState = 'online';
     if (!navigator.onLine) net = 'offline';
+    else if (this.mode === 'wait') net = 'connecting';
+    else if (this.mode === 'ws' && rt) net = rt.up ? 'online' : rt.tries >= 3 ? 'offline' : 'connecting';
     else if (live.some((s) => s.failures >= 3)) net = 'offline';
     else if (live.some((s) => s.state !== 'open')) net = 'connecting';
     this.streams = live;
@@ -129,8 +257,27 @@ export class Db {
 
   /** Network back or page visible again: reconnect now instead of waiting for the backoff. */
   private wake(networkChanged: boolean): void {
+    if (this.rt) this.rt.wake();
     for (const s of this.streams) s.wake(networkChanged);
   }
+}
+
+function wsFail(status: string, message: string): DbError {
+  const code = status === 'permission_denied' ? 403 : /token/.test(status) ? 401 : status === 'unavailable' ? 503 : 400;
+  return new DbError(message, code);
+}
+
+function wsError(e: unknown): unknown {
+  return e instanceof DbError || !(e instanceof Error) ? e : new DbError(e.message, /permission_denied/.test(e.message) ? 403 : 400);
+}
+
+/** `v` with server values ({".sv": "timestamp"}) replaced by `now`. */
+function resolved(v: Json, now: number): Json {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+  if (v['.sv'] === 'timestamp') return now;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) out[k] = resolved(v[k], now);
+  return out;
 }
 
 export interface StreamHandlers {
@@ -148,6 +295,7 @@ export class Stream {
   failures = 0;
   closed = false;
   private source: EventSource | null = null;
+  private unlisten: (() => void) | null = null;
   private retryTimer: number | undefined;
   private watchdog: number | undefined;
   private lastEvent = 0;
@@ -160,6 +308,19 @@ export class Stream {
     this.disconnect();
     this.state = 'connecting';
     this.db.updateNet();
+    // Until the page knows whether its WebSocket connects, the stream waits (Db starts it again).
+    if (this.db.mode === 'wait') return;
+    this.unlisten = this.db.wsListen(this.path, (v, p) => {
+      this.value = v;
+      this.state = 'open';
+      this.handlers.data(v, p);
+    }, () => {
+      this.disconnect();
+      this.state = 'closed';
+      this.db.updateNet();
+      if (this.handlers.denied) this.handlers.denied();
+    });
+    if (this.unlisten) return;
     let url: string;
     try {
       url = await this.db.url(this.path);
@@ -202,7 +363,7 @@ export class Stream {
     };
     clearInterval(this.watchdog);
     this.watchdog = window.setInterval(() => {
-      if (this.state === 'open' && Date.now() - this.lastEvent > KEEPALIVE_TIMEOUT_MS) this.start();
+      if (this.source && this.state === 'open' && Date.now() - this.lastEvent > KEEPALIVE_TIMEOUT_MS) this.start();
     }, 15000);
   }
 
@@ -217,7 +378,7 @@ export class Stream {
   }
 
   wake(networkChanged: boolean): void {
-    if (this.closed || this.state === 'closed') return;
+    if (this.closed || this.state === 'closed' || this.unlisten) return;
     const stale = Date.now() - this.lastEvent > 35000;
     if (this.state !== 'open' || networkChanged || stale) {
       clearTimeout(this.retryTimer);
@@ -226,6 +387,10 @@ export class Stream {
   }
 
   private disconnect(): void {
+    if (this.unlisten) {
+      this.unlisten();
+      this.unlisten = null;
+    }
     if (this.source) {
       this.source.close();
       this.source = null;
@@ -291,21 +456,6 @@ export class Stream {
     const delay = visible ? Math.min(2000, 500 * Math.pow(2, Math.max(0, this.failures - 1))) : 30000;
     this.retryTimer = window.setTimeout(() => this.start(), delay * (0.8 + Math.random() * 0.4));
   }
-}
-
-/** Returns `root` with `value` stored at `path` (null deletes), copying along the way. */
-export function setAt(root: Json, path: string[], value: Json): Json {
-  if (path.length === 0) return value;
-  // Arrays (RTDB turns objects with small integer keys into arrays) become objects again.
-  const obj: JsonObject = {};
-  if (root && typeof root === 'object') {
-    const src = root as JsonObject;
-    for (const k of Object.keys(src)) if (src[k] !== null) obj[k] = src[k];
-  }
-  const child = setAt(obj[path[0]] === undefined ? null : obj[path[0]], path.slice(1), value);
-  if (child === null) delete obj[path[0]];
-  else obj[path[0]] = child;
-  return Object.keys(obj).length ? obj : null;
 }
 
 export function isObject(v: Json | undefined): v is JsonObject {

@@ -19,8 +19,11 @@ export interface Session {
   uid: string;
 }
 
-/** Signs in as this browser's `role` device: a camera tab and a viewer tab are separate devices. */
-export async function connect(role: Role): Promise<Session> {
+/**
+ * Signs in as this browser's `role` device: a camera tab and a viewer tab are separate devices.
+ * `rest`: the page only writes once and leaves (join.html), so it opens no WebSocket.
+ */
+export async function connect(role: Role, rest = false): Promise<Session> {
   let cfg: BackendConfig;
   try {
     cfg = await loadConfig();
@@ -35,7 +38,7 @@ export async function connect(role: Role): Promise<Session> {
     if (e instanceof AuthError && e.unreachable) throw new SessionError('The server is unreachable: ' + e.message, 'unreachable');
     throw new SessionError(e instanceof Error ? e.message : String(e), 'error');
   }
-  return { cfg, auth, db: new Db(cfg, auth), uid };
+  return { cfg, auth, db: new Db(cfg, auth, rest), uid };
 }
 
 export const NOT_VALID =
@@ -75,6 +78,11 @@ export async function join(s: Session, inv: Invitation, name = deviceName()): Pr
   try {
     await s.db.put(paths.member(inv.room, s.uid), value);
     markJoined(inv.room, inv.role);
+    try {
+      sessionStorage.setItem(JUST_JOINED_KEY, JSON.stringify([inv.room, inv.role, s.uid, value.proof]));
+    } catch (e) {
+      // the next page reads the membership again
+    }
   } catch (e) {
     if (e instanceof DbError && e.denied) {
       const before = joinedBefore(inv.room, inv.role);
@@ -85,15 +93,25 @@ export async function join(s: Session, inv: Invitation, name = deviceName()): Pr
   }
 }
 
+/** Set by join() for the page it opens next in this tab, which then need not read the membership back. */
+const JUST_JOINED_KEY = 'remotecam.just-joined';
+
 /** Joins again only when this device's membership is missing or stale (e.g. after a new sign-in). */
 export async function ensureMember(s: Session, inv: Invitation): Promise<void> {
+  const wanted = await proof(inv.s, inv.room, inv.role);
+  try {
+    const just = sessionStorage.getItem(JUST_JOINED_KEY);
+    sessionStorage.removeItem(JUST_JOINED_KEY);
+    if (just === JSON.stringify([inv.room, inv.role, s.uid, wanted])) return;
+  } catch (e) {
+    // read it below
+  }
   let current;
   try {
     current = await s.db.get(paths.member(inv.room, s.uid));
   } catch (e) {
     throw dbFailure(e);
   }
-  const wanted = await proof(inv.s, inv.room, inv.role);
   if (isObject(current) && current.proof === wanted && current.role === inv.role) return;
   await join(s, inv, isObject(current) && typeof current.name === 'string' ? current.name : deviceName());
 }
@@ -132,11 +150,13 @@ export function dbFailure(e: unknown): SessionError {
 export async function startSession(role: Role, inv: Invitation, waiting: (message: string, retryInMs: number) => void): Promise<Session> {
   let delay = 2000;
   for (;;) {
+    let s: Session | null = null;
     try {
-      const s = await connect(role);
+      s = await connect(role);
       await ensureMember(s, inv);
       return s;
     } catch (e) {
+      if (s) s.db.close();
       const err = dbFailure(e);
       if (err.kind !== 'unreachable') throw err;
       waiting(err.message, delay);

@@ -6,7 +6,7 @@ import { fromB64u } from './b64';
 import { Bus } from './bus';
 import { ICE_REFRESH_MS, IceSettings, loadIce } from './ice';
 import { Role, SavedRoom, roomFromHash } from './pairing';
-import { Db } from './rtdb';
+import { Db, NetState } from './rtdb';
 import { sealKey } from './seal';
 import { Session, accessEndedReason, dbFailure, pickRoom, startSession } from './session';
 import { fail, setNet, setOffline, showAccessEnded } from './status';
@@ -89,6 +89,8 @@ export async function openRoom(role: Role, inv: SavedRoom, onlineText?: string):
     else fail(err.kind === 'unreachable' ? 'Backend unreachable: ' + err.message : err.message);
     return null;
   }
-  session.db.bus.on('net', (n) => setNet(n, n === 'online' ? onlineText : undefined));
+  const showNet = (n: NetState): void => setNet(n, n === 'online' ? onlineText : undefined);
+  session.db.bus.on('net', showNet);
+  showNet(session.db.net);
   return new RoomAccess(session, inv, await sealKey(fromB64u(inv.vs), inv.room));
 }

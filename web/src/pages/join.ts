@@ -38,16 +38,26 @@ async function main(): Promise<void> {
   }
   saveRoom(inv);
   say('Joining the room as a ' + inv.role + '…');
+  // The next page and its script load while this one joins (docs/pages.md "From scan to picture").
+  for (const f of [inv.role + '.html', inv.role + '.js']) {
+    const link = document.createElement('link');
+    link.rel = 'prefetch';
+    link.href = f;
+    document.head.appendChild(link);
+  }
   try {
     // The device's model, where the browser tells it, names the membership until a name is chosen.
     await loadModel();
-    const s = await connect(inv.role);
+    const s = await connect(inv.role, true);
     await join(s, inv);
-    try {
-      const meta = await s.db.get(paths.meta(inv.room));
-      if (isObject(meta) && typeof meta.name === 'string') saveRoom(inv, meta.name);
-    } catch (e) {
-      // The name is only a label.
+    // The viewer page reads the room's meta itself (beside its camera list); the camera page shows the name kept here.
+    if (inv.role === 'camera') {
+      try {
+        const meta = await s.db.get(paths.meta(inv.room));
+        if (isObject(meta) && typeof meta.name === 'string') saveRoom(inv, meta.name);
+      } catch (e) {
+        // The name is only a label.
+      }
     }
     setNet('online', 'Joined.');
     say('Joined. Opening the ' + inv.role + ' page…');

@@ -83,26 +83,28 @@ function showRooms(current: string): void {
 /** Calls and stills for the room's cameras, until access ends or the page goes. */
 async function watchRoom(access: RoomAccess): Promise<void> {
   const room = access.room;
-  // The room's name and ICE servers (meta/ice) before any call is made.
-  let meta: Json = null;
-  try {
-    meta = await access.db.get(paths.meta(room));
-  } catch (e) {
-    // Calls still work on the backend's ICE servers; the name shows next time.
-  }
-  const ice = await iceFrom(isObject(meta) ? meta.ice : null, access.key, room, access.baseIce);
-  const ctx: PeerContext = { db: access.db, key: access.key, roomId: room, uid: access.uid, ice };
-  if (isObject(meta) && typeof meta.name === 'string') {
-    saveRoom(access.inv, meta.name);
-    showRooms(room);
-    document.title = meta.name + ' · RemoteCam';
-  }
+  // The room's name and ICE servers (meta/ice) before any call is made; the camera list is asked
+  // for at the same time (one round trip for both), its events applied once the meta is in.
+  const metaRead = access.db.get(paths.meta(room)).catch((): Json => null);
+  const ctx: PeerContext = { db: access.db, key: access.key, roomId: room, uid: access.uid, ice: { iceServers: access.baseIce, policy: 'all' } };
+  const ready = metaRead.then(async (meta) => {
+    // Calls still work on the backend's ICE servers when the meta cannot be read; the name shows next time.
+    ctx.ice = await iceFrom(isObject(meta) ? meta.ice : null, access.key, room, access.baseIce);
+    if (isObject(meta) && typeof meta.name === 'string') {
+      saveRoom(access.inv, meta.name);
+      showRooms(room);
+      document.title = meta.name + ' · RemoteCam';
+    }
+  });
+  access.db.stream(paths.cameras(room), {
+    data: (v, p) => ready.then(() => camerasChanged(ctx, v, p)),
+    denied: () => access.end(),
+  });
   // The next call uses what was read last.
   access.refreshIce((i) => (ctx.ice = i));
   access.bus.on('ended', () => {
     for (const t of allTiles()) t.remove('Access ended.', true);
   });
-  access.db.stream(paths.cameras(room), { data: (v, p) => camerasChanged(ctx, v, p), denied: () => access.end() });
   // Presence ages on the viewer's clock: re-check every few seconds.
   window.setInterval(() => {
     for (const t of allTiles()) {
