@@ -32,6 +32,8 @@ switch (options.Command)
         return await SoakBenchmark.RunAsync(options);
     case "presence":
         return await PresenceBenchmark.RunAsync(options);
+    case "storage":
+        return await StorageBenchmark.RunAsync(options);
     case "all" or "latency" or "memory" or "writes":
         break;
     default:
