@@ -33,7 +33,7 @@ switch (options.Command)
     case "presence":
         return await PresenceBenchmark.RunAsync(options);
     case "storage":
-        return await StorageBenchmark.RunAsync(options);
+        return await StorageBenchmark.RunAsync();
     case "all" or "latency" or "memory" or "writes":
         break;
     default:

@@ -18,7 +18,7 @@ internal static class StorageBenchmark
     private const string Bucket = "demo-remotecam.appspot.com";
     private const int Parallel = 4;
 
-    public static async Task<int> RunAsync(BenchOptions o)
+    public static async Task<int> RunAsync()
     {
         await using RelayTarget relay = await RelayTarget.StartAsync();
         Console.Out.WriteLine($"RemoteCam.Bench storage: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Parallel} uploads at a time, load average {Report.LoadAverage()}");
