@@ -8,6 +8,7 @@
 #   bench/run.sh soak --long     # 10 minutes of 2,000 streams, 1,000 writes/s and a slow reader (no nginx)
 #   bench/run.sh presence        # bytes per camera-day of presence: REST heartbeat vs WebSocket (no nginx)
 #   bench/run.sh clips           # sealing/opening clip chunks vs a plain copy, bytes per minute of clip (no nginx)
+#   bench/run.sh storage         # clip storage MB/s through the relay vs a durable file copy on the same disk (no nginx)
 #   bench/run.sh motion          # motion detector cost, camera frame rate and CPU with recording on vs off (headless chromium)
 #   bench/run.sh --help          # every option
 # Installs nothing. Needs: the .NET SDK, nginx (on PATH or $NGINX) and its nchan module
@@ -67,7 +68,7 @@ if [ "${1:-}" = fuzz ] || [ "${1:-}" = soak ]; then
   exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "$@"
 fi
 
-if [ "${1:-}" = presence ] || [ "${1:-}" = clips ]; then
+if [ "${1:-}" = presence ] || [ "${1:-}" = clips ] || [ "${1:-}" = storage ]; then
   # The relay alone (bytes on the wire per camera-day): no nginx needed.
   build_bench
   exec dotnet bench/RemoteCam.Bench/bin/Release/net10.0/RemoteCam.Bench.dll "$@"

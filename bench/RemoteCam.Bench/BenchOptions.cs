@@ -19,6 +19,7 @@ internal sealed class BenchOptions
           fuzz         generated requests, tokens and rules uploads against the relay: 0 answers 5xx, errors in Firebase's shape
           presence     bytes per camera-day of presence on the wire: REST heartbeat vs WebSocket session
           clips        sealing and opening 256 KiB clip chunks vs copying them; bytes added per chunk and per minute of clip
+          storage      clip storage upload/download MB/s through the relay vs a durable file copy on the same disk
           motion       motion detector cost per 160x120 frame vs getImageData; camera page frame rate and CPU with detection+recording on vs off (headless chromium)
           host-relay   run the relay in this process (used by the others): --port N --data DIR [--host H]
 

@@ -36,6 +36,8 @@ switch (options.Command)
         return await PresenceBenchmark.RunAsync(options);
     case "clips":
         return ClipsBenchmark.Run();
+    case "storage":
+        return await StorageBenchmark.RunAsync();
     case "all" or "latency" or "memory" or "writes":
         break;
     default:
