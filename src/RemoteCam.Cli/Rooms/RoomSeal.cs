@@ -46,8 +46,7 @@ internal static class RoomSeal
         return Encoding.UTF8.GetString(clear);
     }
 
-    private static byte[] Key(ReadOnlySpan<byte> viewerSecret, string roomId) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, viewerSecret.ToArray(), 32, Encoding.UTF8.GetBytes("remotecam-seal-v1"), Encoding.UTF8.GetBytes("room|" + roomId));
+    private static byte[] Key(ReadOnlySpan<byte> viewerSecret, string roomId) => Pairing.SealKey(viewerSecret, roomId);
 
     private static byte[] Aad(string roomId, string name) => Encoding.UTF8.GetBytes($"remotecam-seal-v1|{roomId}|meta|{name}");
 }

@@ -2,12 +2,11 @@
 // and join it (retrying while the backend is unreachable), derive the room key, keep the room's
 // ICE servers fresh, and when access ends (revoked, rotated) tell every part of the page to stop
 // and say why.
-import { fromB64u } from './b64';
 import { Bus } from './bus';
 import { ICE_REFRESH_MS, IceSettings, loadIce } from './ice';
 import { Role, SavedRoom, roomFromHash } from './pairing';
 import { Db } from './rtdb';
-import { sealKey } from './seal';
+import { roomKey } from './seal';
 import { Session, accessEndedReason, dbFailure, pickRoom, startSession } from './session';
 import { fail, setNet, setOffline, showAccessEnded } from './status';
 
@@ -90,5 +89,5 @@ export async function openRoom(role: Role, inv: SavedRoom, onlineText?: string):
     return null;
   }
   session.db.bus.on('net', (n) => setNet(n, n === 'online' ? onlineText : undefined));
-  return new RoomAccess(session, inv, await sealKey(fromB64u(inv.vs), inv.room));
+  return new RoomAccess(session, inv, await roomKey(inv));
 }
