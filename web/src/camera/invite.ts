@@ -34,29 +34,36 @@ export async function makeViewerInvitation(c: InviteContext): Promise<string> {
   return invitationUrl(inv);
 }
 
+let busy = false;
+
 async function toggle(): Promise<void> {
-  if (!ctx) return;
+  if (!ctx || busy) return;
   if (!invitePanel.hidden) {
     invitePanel.hidden = true;
     inviteBtn.setAttribute('aria-expanded', 'false');
     return;
   }
-  inviteBtn.disabled = true;
+  // A new invitation each time: the last one may already be used.
+  invitePanel.hidden = false;
+  inviteBtn.setAttribute('aria-expanded', 'true');
+  inviteQr.hidden = true;
+  inviteLink.hidden = true;
+  inviteNote.textContent = 'Making an invitation…';
+  busy = true;
   try {
     const url = await makeViewerInvitation(ctx);
     generate(url).toCanvas(inviteQr);
     inviteLink.href = url;
     inviteLink.textContent = url;
+    inviteQr.hidden = false;
+    inviteLink.hidden = false;
     const until = new Date(Date.now() + LIFETIME_MS);
     inviteNote.textContent =
-      'One viewer can join with this code, until ' + until.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + '. Press the button again for another viewer.';
-    invitePanel.hidden = false;
-    inviteBtn.setAttribute('aria-expanded', 'true');
+      'One viewer can join with this code, until ' + until.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + '. Close and open it again for another viewer.';
   } catch (e) {
-    inviteNote.textContent = 'Could not make an invitation (' + (e instanceof Error ? e.message : String(e)) + '). Check the network and try again.';
-    invitePanel.hidden = false;
+    inviteNote.textContent = 'Could not make an invitation (' + (e instanceof Error ? e.message : String(e)) + '). Check the network, then close and open this again.';
   } finally {
-    inviteBtn.disabled = !ctx;
+    busy = false;
   }
 }
 
