@@ -17,7 +17,8 @@ internal sealed record WsSessionContext(
     Func<RuleSet?> Rules,
     WsLimits Limits,
     IPAddress? Remote,
-    string Host);
+    string Host,
+    bool OwnerAllowed);
 
 /// <summary>The per-connection bounds (docs/relay.md, "WebSocket protocol").</summary>
 internal sealed record WsLimits(int MaxListens, int MaxMessageBytes, int MaxQueuedMessages, long MaxQueuedBytes);
