@@ -22,7 +22,7 @@ export async function sealKey(viewerSecret: Bytes, roomId: string): Promise<Cryp
  * of its own, which carries no viewer secret) or the viewer secret (`vs`, a room-wide invitation).
  * HKDF's output is the AES key's bytes, so both give the same key.
  */
-export function roomKey(inv: { room: string; k?: string; vs?: string }): Promise<CryptoKey> {
+export function roomSealKey(inv: { room: string; k?: string; vs?: string }): Promise<CryptoKey> {
   if (inv.k) return crypto.subtle.importKey('raw', fromB64u(inv.k), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
   if (!inv.vs) throw new SealError('The invitation carries no sealing key.');
   return sealKey(fromB64u(inv.vs), inv.room);

@@ -6,7 +6,7 @@ import { Bus } from './bus';
 import { ICE_REFRESH_MS, IceSettings, loadIce } from './ice';
 import { Role, SavedRoom, roomFromHash } from './pairing';
 import { Db } from './rtdb';
-import { roomKey } from './seal';
+import { roomSealKey } from './seal';
 import { Session, accessEndedReason, dbFailure, pickRoom, startSession } from './session';
 import { fail, setNet, setOffline, showAccessEnded } from './status';
 
@@ -89,5 +89,5 @@ export async function openRoom(role: Role, inv: SavedRoom, onlineText?: string):
     return null;
   }
   session.db.bus.on('net', (n) => setNet(n, n === 'online' ? onlineText : undefined));
-  return new RoomAccess(session, inv, await roomKey(inv));
+  return new RoomAccess(session, inv, await roomSealKey(inv));
 }
