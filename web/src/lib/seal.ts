@@ -83,6 +83,19 @@ export function openStill(key: CryptoKey, roomId: string, cameraUid: string, n: 
   return openBytes(key, stillAad(roomId, cameraUid, n), value);
 }
 
+/** A camera's settings (docs/clips.md "Settings"), bound to its room and camera. */
+function settingsAad(roomId: string, cameraUid: string): Bytes {
+  return utf8('remotecam-seal-v1|' + roomId + '|settings|' + cameraUid);
+}
+
+export function sealSettings(key: CryptoKey, roomId: string, cameraUid: string, json: string): Promise<string> {
+  return sealWith(key, settingsAad(roomId, cameraUid), json);
+}
+
+export function openSettings(key: CryptoKey, roomId: string, cameraUid: string, value: string): Promise<string> {
+  return openWith(key, settingsAad(roomId, cameraUid), value);
+}
+
 function sealWith(key: CryptoKey, additionalData: Bytes, plaintext: string): Promise<string> {
   return sealBytes(key, additionalData, utf8(plaintext));
 }

@@ -18,6 +18,7 @@ internal sealed record WsSessionContext(
     WsLimits Limits,
     IPAddress? Remote,
     string Host,
+    Usage.UsageMeter Usage,
     bool OwnerAllowed);
 
 /// <summary>The per-connection bounds (docs/relay.md, "WebSocket protocol").</summary>
@@ -40,7 +41,7 @@ internal sealed partial class WsSession
     {
         Id = id;
         _context = context;
-        Outbox = new WsOutbox(context.Limits.MaxQueuedMessages, context.Limits.MaxQueuedBytes);
+        Outbox = new WsOutbox(context.Limits.MaxQueuedMessages, context.Limits.MaxQueuedBytes, message => WsUsage.Sent(context.Usage, context.Database.Name, message));
     }
 
     /// <summary>The session id sent in the handshake; a reconnecting client names it in <c>ls</c>.</summary>
@@ -184,6 +185,7 @@ internal sealed partial class WsSession
 
                     return true;
                 case "d":
+                    WsUsage.Received(_context.Usage, Database.Name, data, bytes.Length);
                     return TryRequest(data, out error);
                 default:
                     error = $"Invalid message type \"{type.GetString()}\".";
