@@ -54,22 +54,22 @@ public sealed class QrRoundTripTests
         var (cli, room) = await StartWithRoomAsync();
         await using (cli)
         {
-            var dark = await cli.RunAsync("rooms", "invite", room, "--role", "camera");
+            var dark = await cli.RunAsync("rooms", "invite", room, "--role", "camera", "--room-wide");
             Assert.True(dark.ExitCode == 0, dark.Err);
             var (url, drawing) = Printed(dark.Out);
             Assert.Equal(url, await QrDecoder.DecodeTerminalAsync(drawing, light: false));
             Assert.False(await QrDecoder.TerminalDecodesAsync(drawing, light: true));
 
-            var light = await cli.RunAsync("rooms", "invite", room, "--role", "camera", "--light");
+            var light = await cli.RunAsync("rooms", "invite", room, "--role", "camera", "--room-wide", "--light");
             var (lightUrl, lightDrawing) = Printed(light.Out);
             Assert.Equal(url, lightUrl);
             Assert.Equal(url, await QrDecoder.DecodeTerminalAsync(lightDrawing, light: true));
             Assert.False(await QrDecoder.TerminalDecodesAsync(lightDrawing, light: false));
 
             // A terminal that says its background is white (COLORFGBG "fg;bg" = "0;15") gets the light drawing without --light.
-            var auto = await cli.RunWithEnvironmentAsync(new Dictionary<string, string> { ["COLORFGBG"] = "0;15" }, "rooms", "invite", room, "--role", "camera");
+            var auto = await cli.RunWithEnvironmentAsync(new Dictionary<string, string> { ["COLORFGBG"] = "0;15" }, "rooms", "invite", room, "--role", "camera", "--room-wide");
             Assert.Equal(lightDrawing, Printed(auto.Out).Drawing);
-            var autoDark = await cli.RunWithEnvironmentAsync(new Dictionary<string, string> { ["COLORFGBG"] = "15;0" }, "rooms", "invite", room, "--role", "camera");
+            var autoDark = await cli.RunWithEnvironmentAsync(new Dictionary<string, string> { ["COLORFGBG"] = "15;0" }, "rooms", "invite", room, "--role", "camera", "--room-wide");
             Assert.Equal(drawing, Printed(autoDark.Out).Drawing);
         }
     }

@@ -121,7 +121,7 @@ public sealed class RoomsCommandTests
         var id = await cli.CreateRoomAsync();
         var png = Path.Combine(cli.RelayData, "..", "camera.png");
         var svg = Path.Combine(cli.RelayData, "..", "camera.svg");
-        var result = await cli.RunAsync("rooms", "invite", id, "--role", "camera", "--png", png, "--svg", svg);
+        var result = await cli.RunAsync("rooms", "invite", id, "--role", "camera", "--room-wide", "--png", png, "--svg", svg);
         Assert.True(result.ExitCode == 0, result.Err);
 
         var url = result.Out.Split('\n').Select(l => l.Trim()).First(l => l.Contains("join.html#", StringComparison.Ordinal));
@@ -144,9 +144,18 @@ public sealed class RoomsCommandTests
         Assert.Contains("<svg", text);
         Assert.Contains("</svg>", text);
 
-        var json = await cli.RunAsync("rooms", "invite", id, "--role", "viewer", "--json");
+        var json = await cli.RunAsync("rooms", "invite", id, "--role", "viewer", "--room-wide", "--json");
         using var document = JsonDocument.Parse(json.Out);
         Assert.EndsWith("&role=viewer&s=" + StoredSecrets(cli, id).Viewer, document.RootElement.GetProperty("url").GetString());
+
+        // Without --room-wide: an invitation of its own (format 2), which carries neither room-wide secret.
+        var own = await cli.RunAsync("rooms", "invite", id, "--role", "camera");
+        Assert.True(own.ExitCode == 0, own.Err);
+        var ownUrl = own.Out.Split('\n').Select(l => l.Trim()).First(l => l.Contains("join.html#", StringComparison.Ordinal));
+        Assert.Contains("#v=2&room=" + id + "&role=camera&i=", ownUrl);
+        Assert.DoesNotContain(StoredSecrets(cli, id).Camera, ownUrl);
+        Assert.DoesNotContain(StoredSecrets(cli, id).Viewer, ownUrl);
+        Assert.Contains('█', own.Out);
     }
 
     [Fact]
@@ -218,7 +227,7 @@ public sealed class RoomsCommandTests
         Assert.DoesNotContain("pending", File.ReadAllText(SecretsFile(cli, id)));
         Assert.Equal(ExpectedProof(camera, id, "camera"), await admin.GetFromJsonAsync<string>($"pairing/{id}/camera.json"));
         Assert.Equal(ExpectedProof(viewer, id, "viewer"), await admin.GetFromJsonAsync<string>($"pairing/{id}/viewer.json"));
-        var url = (await cli.RunAsync("rooms", "invite", id, "--role", "viewer", "--json")).Out;
+        var url = (await cli.RunAsync("rooms", "invite", id, "--role", "viewer", "--room-wide", "--json")).Out;
         Assert.Contains("&s=" + viewer, url);
     }
 
@@ -296,6 +305,7 @@ public sealed class RoomsCommandTests
     [InlineData("delete")]
     [InlineData("invite", "--role", "camera")]
     [InlineData("revoke", "cam1")]
+    [InlineData("invitations")]
     public async Task An_unknown_room_is_an_error(string command, params string[] rest)
     {
         await using var cli = await CliHarness.StartWithRelayProfileAsync();
@@ -313,7 +323,7 @@ public sealed class RoomsCommandTests
     public async Task Every_rooms_command_has_help()
     {
         await using var cli = await CliHarness.StartAsync(withRelay: false);
-        foreach (var command in new[] { "create", "list", "show", "invite", "revoke", "rotate", "delete" })
+        foreach (var command in new[] { "create", "list", "show", "invite", "invitations", "revoke", "rotate", "delete" })
         {
             var result = await cli.RunAsync("rooms", command, "--help");
             Assert.Equal(0, result.ExitCode);

@@ -75,7 +75,7 @@ public sealed partial class ServeRoomTests : IDisposable
 
             // The rooms commands find the secrets under the profile serve names.
             var profile = ProfileLine().Match(output).Groups[1].Value;
-            var invite = await RunCliAsync("rooms", "invite", room, "--role", "camera", "--profile", profile, "--json");
+            var invite = await RunCliAsync("rooms", "invite", room, "--role", "camera", "--room-wide", "--profile", profile, "--json");
             Assert.True(invite.ExitCode == 0, invite.Err);
             using var document = JsonDocument.Parse(invite.Out);
             Assert.Equal(cameraUrl, document.RootElement.GetProperty("url").GetString());

@@ -102,12 +102,13 @@ public sealed partial class CallTests(BrowserFixture browser) : IClassFixture<Br
         var room = await owner.CreateRoomAsync("Home");
         await using var camera = await browser.StartCameraAsync(room);
 
-        // The link is a viewer invitation (never the camera's own secret).
+        // The link is a viewer invitation of its own (format 2): neither the camera's secret nor the room-wide viewer secret.
         var link = await InviteLinkAsync(camera);
-        Assert.StartsWith(new Uri(relay.Url, "join.html#").ToString(), link, StringComparison.Ordinal);
+        Assert.StartsWith(new Uri(relay.Url, "join.html#v=2&").ToString(), link, StringComparison.Ordinal);
         Assert.Equal("viewer", SealedEnvelope.FragmentField(link, "role"));
         Assert.Equal(room.Id, SealedEnvelope.FragmentField(link, "room"));
-        Assert.Equal(SealedEnvelope.FragmentField(room.ViewerInvitation, "s"), SealedEnvelope.FragmentField(link, "s"));
+        Assert.DoesNotContain(SealedEnvelope.FragmentField(room.ViewerInvitation, "s"), link, StringComparison.Ordinal);
+        Assert.DoesNotContain(SealedEnvelope.FragmentField(room.CameraInvitation, "s"), link, StringComparison.Ordinal);
 
         // A person scans the QR code on the camera's screen with a new viewer.
         var qrCode = Path.Combine(owner.Folder, "camera-screen.png");

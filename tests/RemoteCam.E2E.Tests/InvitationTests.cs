@@ -52,4 +52,78 @@ public sealed class InvitationTests(BrowserFixture browser) : IClassFixture<Brow
         await using var camera = await browser.StartCameraAsync(rotated);
         await using var viewer = await browser.WatchFromLinkAsync(rotated.ViewerInvitation, "viewer");
     }
+
+    [Fact]
+    public async Task An_invitation_of_its_own_works_once_and_says_why_when_used_expired_or_cancelled()
+    {
+        await using var relay = await RelayHost.StartAsync();
+        using var owner = await Owner.ForRelayAsync(relay);
+        var room = await owner.CreateRoomAsync("Home");
+        await using var camera = await browser.StartCameraAsync(room);
+
+        async Task<(string Url, string Id)> InviteAsync(params string[] options)
+        {
+            var made = await owner.RunJsonAsync(["rooms", "invite", room.Id, "--role", "viewer", .. options]);
+            return (made.GetProperty("url").GetString()!, made.GetProperty("id").GetString()!);
+        }
+
+        async Task<string> RefusedAsync(string invitation, string who)
+        {
+            await using var device = await browser.NewDeviceAsync(who);
+            await device.GotoAsync(invitation);
+            var (state, sentence) = await device.WaitForStatusAsync(["error", "revoked", "online"]);
+            Assert.True(state == "error", $"{who}: {state} '{sentence}'");
+            Assert.Contains("/join.html", device.Page.Url, StringComparison.Ordinal);
+            Assert.Contains(sentence, await device.Page.Locator("#message").TextContentAsync() ?? "", StringComparison.Ordinal);
+            return sentence;
+        }
+
+        // Used once: the first device watches; a second device is told it was used, and what to do.
+        var (once, onceId) = await InviteAsync();
+        await using var first = await browser.WatchFromLinkAsync(once, "first viewer");
+        var used = await RefusedAsync(once, "second device with the same invitation");
+        Assert.Contains("This invitation was already used", used, StringComparison.Ordinal);
+        Assert.Contains("Ask the owner for a new invitation", used, StringComparison.Ordinal);
+
+        // Expired: made 2 minutes ago with a 1-minute lifetime (its creation time moved back, as if the clock had run).
+        var (late, lateId) = await InviteAsync("--expires", "1m");
+        var created = (await relay.AdminReadAsync($"pairing/{room.Id}/invites/{lateId}/info/created")).GetInt64();
+        await relay.AdminWriteAsync($"pairing/{room.Id}/invites/{lateId}/info/created", (created - 120_000).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("This invitation expired", await RefusedAsync(late, "device with an expired invitation"), StringComparison.Ordinal);
+
+        // Cancelled by the owner.
+        var (cancelled, cancelledId) = await InviteAsync();
+        await owner.RunJsonAsync("rooms", "invitations", "revoke", room.Id, cancelledId);
+        Assert.Contains("This invitation was cancelled", await RefusedAsync(cancelled, "device with a cancelled invitation"), StringComparison.Ordinal);
+
+        // The camera page's "Invite a viewer" makes an invitation of the same kind: one viewer, once.
+        await camera.Page.Locator("#invite").ClickAsync();
+        var link = camera.Page.Locator("#invite-link");
+        var fromCamera = await Eventually.WaitAsync(
+            async () => await link.GetAttributeAsync("href") ?? "",
+            url => url.Contains("join.html#v=2&", StringComparison.Ordinal),
+            Device.ConnectTime,
+            async url => $"#invite-link is '{url}'.\n{await camera.DiagnosticsAsync()}");
+        await using (var invited = await browser.NewDeviceAsync("viewer invited by the camera"))
+        {
+            await invited.GotoAsync(fromCamera);
+            await Eventually.WaitAsync(
+                () => Task.FromResult(invited.Page.Url),
+                url => url.Contains("/viewer.html", StringComparison.Ordinal),
+                Device.ConnectTime,
+                async url => $"still at {url}.\n{await invited.DiagnosticsAsync()}");
+        }
+
+        Assert.Contains("This invitation was already used", await RefusedAsync(fromCamera, "second device with the camera's invitation"), StringComparison.Ordinal);
+
+        // The room's members keep working without pairing again: the first viewer still gets live video from the camera.
+        await first.ExpectFramesGrowAsync(Device.ViewerVideo);
+        await camera.ExpectFramesGrowAsync(Device.CameraPreview, gain: 5);
+        var states = await owner.RunJsonAsync("rooms", "invitations", room.Id);
+        var state = states.GetProperty("invitations").EnumerateArray().ToDictionary(i => i.GetProperty("id").GetString()!, i => i.GetProperty("state").GetString()!);
+        Assert.Equal("used", state[onceId]);
+        Assert.Equal("expired", state[lateId]);
+        Assert.Equal("cancelled", state[cancelledId]);
+        Assert.Equal("used", state[SealedEnvelope.FragmentField(fromCamera, "i")]);
+    }
 }

@@ -12,15 +12,15 @@ const secret = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 const room = 'AAAAAAAAAAAAAAAAAAAA';
 
 await check('proof test vector, camera', async () =>
-  assert.equal(await lib.proof(secret, room, 'camera'), 'tOX4YpWkbLH2RU9OaB-UqxazjRolL6J09tyEKj9cVWs'));
+  assert.equal(await lib.proof({ s: secret, room, role: 'camera' }), 'tOX4YpWkbLH2RU9OaB-UqxazjRolL6J09tyEKj9cVWs'));
 await check('proof test vector, viewer', async () =>
-  assert.equal(await lib.proof(secret, room, 'viewer'), 'd9DbUF0ODVDVb8FSwv3Nl2DJLDndSUvpfB9xTFVybyg'));
+  assert.equal(await lib.proof({ s: secret, room, role: 'viewer' }), 'd9DbUF0ODVDVb8FSwv3Nl2DJLDndSUvpfB9xTFVybyg'));
 
 await check('invitation: viewer secret is the sealing secret; camera needs vs', () => {
   const v = lib.parseInvitation(`#v=1&room=${room}&role=viewer&s=${secret}`);
   assert.equal(v.vs, secret);
   assert.throws(() => lib.parseInvitation(`v=1&room=${room}&role=camera&s=${secret}`), /viewer secret/);
-  assert.throws(() => lib.parseInvitation(`v=2&room=${room}&role=viewer&s=${secret}`), /version 2/);
+  assert.throws(() => lib.parseInvitation(`v=3&room=${room}&role=viewer&s=${secret}`), /version 3/);
   assert.throws(() => lib.parseInvitation(`v=1&room=short&role=viewer&s=${secret}`), /room id/);
   assert.throws(() => lib.parseInvitation(`v=1&room=${room}&role=owner&s=${secret}`), /role/);
   assert.throws(() => lib.parseInvitation(`v=1&room=${room}&role=viewer&s=abc`), /damaged/);
@@ -29,6 +29,27 @@ await check('invitation: viewer secret is the sealing secret; camera needs vs', 
   const inMessage = lib.invitationFromText(`Here is the camera: https://x.example/join.html#v=1&room=${room}&role=viewer&s=${secret} (keep it private).`);
   assert.equal(inMessage.s, secret);
   assert.equal(lib.invitationFromText(`v=1&room=${room}&role=viewer&s=${secret}.`).room, room);
+});
+
+await check('invitation of its own (format 2): parse, proof test vector, no viewer secret', async () => {
+  const inv = lib.parseInvitation(`#v=2&room=${room}&role=viewer&i=AAAAAAAA&s=${secret}&k=${secret}`);
+  assert.deepEqual(inv, { room, role: 'viewer', s: secret, i: 'AAAAAAAA', k: secret });
+  assert.equal(inv.vs, undefined);
+  assert.equal(await lib.proof(inv), 'ont3HbyMl_RJgA88TK1zaeUmTUWTfU9ckYh81Oo7ZO4');
+  assert.equal(await lib.proof({ ...inv, role: 'camera' }), 'RXyt2l1LIkmCSw7xyTq2ZeWKLlNHDrAgfb8wsZ8p-iQ');
+  assert.throws(() => lib.parseInvitation(`v=2&room=${room}&role=viewer&i=short&s=${secret}&k=${secret}`), /id is damaged/);
+  assert.throws(() => lib.parseInvitation(`v=2&room=${room}&role=viewer&i=AAAAAAAA&s=${secret}`), /sealing key/);
+  assert.equal(lib.invitationFragment(inv), `v=2&room=${room}&role=viewer&i=AAAAAAAA&s=${secret}&k=${secret}`);
+});
+
+await check('the sealing key k of format 2 is the key format 1 derives from the viewer secret', async () => {
+  const k = await lib.rawRoomKey({ room, vs: secret });
+  assert.equal(k, 'LMUT8I8t6vOkxAJ5humShAdG_IZVBJJcMTcd_P1NNWQ');
+  const at0 = { roomId: room, cameraUid: 'cam1', callId: 'viewer1-abcdefgh', dir: 'v', n: 0 };
+  const fromVs = await lib.roomSealKey({ room, vs: secret });
+  const fromK = await lib.roomSealKey({ room, k });
+  assert.equal(await lib.open(fromK, at0, await lib.seal(fromVs, at0, 'both ways')), 'both ways');
+  assert.equal(await lib.open(fromVs, at0, await lib.seal(fromK, at0, 'and back')), 'and back');
 });
 
 const key = await lib.sealKey(lib.fromB64u(secret), room);

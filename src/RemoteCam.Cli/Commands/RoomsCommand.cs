@@ -11,7 +11,7 @@ using RemoteCam.Firebase;
 namespace RemoteCam.Cli.Commands;
 
 /// <summary>
-/// <c>remotecam rooms create|list|show|invite|revoke|rotate|ice|storage|delete</c>: rooms and their invitations
+/// <c>remotecam rooms create|list|show|invite|invitations|revoke|rotate|ice|storage|delete</c>: rooms and their invitations
 /// (docs/pairing.md). One file per subcommand (<c>Rooms*Command.cs</c>); what they share is here.
 /// </summary>
 internal static class RoomsCommand
@@ -25,6 +25,7 @@ internal static class RoomsCommand
             RoomsListCommand.Create(console, global),
             RoomsShowCommand.Create(console, global),
             RoomsInviteCommand.Create(console, global),
+            RoomsInvitationsCommand.Create(console, global),
             RoomsRevokeCommand.Create(console, global),
             RoomsRotateCommand.Create(console, global),
             RoomsIceCommand.Create(console, global),
@@ -59,7 +60,7 @@ internal static class RoomsCommand
     public static string NoBaseMessage(Backend backend) =>
         $"profile '{backend.Name}' has no hosting URL for the pages; run 'remotecam init' again with --hosting-url.";
 
-    /// <summary>The members of a room as objects with <c>uid</c>, <c>role</c>, <c>deviceName</c>, <c>joined</c>.</summary>
+    /// <summary>The members of a room as objects with <c>uid</c>, <c>role</c>, <c>deviceName</c>, <c>joined</c>, <c>invitation</c> (the id of the invitation it joined with; null for a room-wide one).</summary>
     public static List<JsonObject> Members(JsonElement members)
     {
         var list = new List<JsonObject>();
@@ -76,6 +77,7 @@ internal static class RoomsCommand
                 ["role"] = StringOf(member.Value, "role"),
                 ["deviceName"] = StringOf(member.Value, "deviceName") ?? StringOf(member.Value, "name"),
                 ["joined"] = TimeOf(member.Value, "joined"),
+                ["invitation"] = StringOf(member.Value, "invite"),
             });
         }
 

@@ -6,7 +6,10 @@ using RemoteCam.Cli.Rooms;
 
 namespace RemoteCam.Cli.Commands;
 
-/// <summary><c>remotecam rooms invite ROOM --role camera|viewer [--png FILE] [--svg FILE] [--light]</c>.</summary>
+/// <summary>
+/// <c>remotecam rooms invite ROOM --role camera|viewer [--name N] [--expires 10m] [--uses 1] [--room-wide] [--png FILE] [--svg FILE] [--light]</c>:
+/// a new invitation of its own (docs/pairing.md "Invitations one by one"), or with <c>--room-wide</c> the room's standing one.
+/// </summary>
 internal static class RoomsInviteCommand
 {
     public static Command Create(CliConsole console, GlobalOptions global)
@@ -18,10 +21,28 @@ internal static class RoomsInviteCommand
             Required = true,
         };
         role.AcceptOnlyFromAmong(Pairing.Camera, Pairing.Viewer);
+        var name = new Option<string?>("--name") { Description = "A label for the invitation (e.g. who it is for, 1-40 characters), shown by 'rooms invitations'." };
+        var expires = new Option<string?>("--expires")
+        {
+            Description = "How long the invitation can be used to join: a number and s, m, h or d (e.g. 10m, 24h, 7d; 1 min to 30 days). "
+                + "Default: 24h for a viewer, 1h for a camera.",
+        };
+        var uses = new Option<int?>("--uses") { Description = $"How many devices can join with it (1-{RoomInvitations.MaxUses}). Default: 1." };
+        var roomWide = new Option<bool>("--room-wide")
+        {
+            Description = "Print the room's standing invitation instead: it never expires, any number of devices can use it, "
+                + "and only 'rooms rotate' cancels it (which makes every device pair again).",
+        };
         var png = new Option<string?>("--png") { Description = "Also write the QR code as a PNG image to FILE." };
         var svg = new Option<string?>("--svg") { Description = "Also write the QR code as an SVG image to FILE." };
         var light = LightOption();
-        var command = new Command("invite", "Print a room's camera or viewer invitation: its URL and a QR code to scan with the phone.") { room, role, png, svg, light };
+        var command = new Command(
+            "invite",
+            "Make an invitation for a camera or viewer: its URL and a QR code to scan with the phone. Each invitation is its own: "
+            + "by default it lets one device join, within 24 h for a viewer and 1 h for a camera, and 'rooms invitations revoke' cancels it without rotating the room.")
+        {
+            room, role, name, expires, uses, roomWide, png, svg, light,
+        };
         command.SetAction((parse, cancellationToken) => RoomsCommand.RunAsync(parse, global, console, async context =>
         {
             var id = parse.GetValue(room)!;
@@ -49,7 +70,36 @@ internal static class RoomsInviteCommand
                 return console.Fail(RoomsCommand.NoBaseMessage(context.Backend));
             }
 
-            var url = secrets.Invitation(id, who).ToUrl(baseUrl);
+            var wide = parse.GetValue(roomWide);
+            var label = parse.GetValue(name);
+            var lifetime = RoomInvitations.DefaultLifetime(who);
+            if (parse.GetValue(expires) is { } text
+                && (!RoomInvitations.TryParseLifetime(text, out lifetime) || lifetime < RoomInvitations.MinLifetime || lifetime > RoomInvitations.MaxLifetime))
+            {
+                return console.Fail($"--expires '{text}' is not a lifetime from 1 minute to 30 days: write a number and s, m, h or d (e.g. 10m, 24h, 7d).", ExitCodes.Usage);
+            }
+
+            var count = parse.GetValue(uses) ?? RoomInvitations.DefaultUses;
+            if (count is < 1 or > RoomInvitations.MaxUses)
+            {
+                return console.Fail($"--uses {count}: an invitation lets 1 to {RoomInvitations.MaxUses} devices join.", ExitCodes.Usage);
+            }
+
+            if (label is not null && (label.Trim().Length == 0 || label.Length > 40))
+            {
+                return console.Fail("--name: a label of 1 to 40 characters.", ExitCodes.Usage);
+            }
+
+            if (wide && (label is not null || parse.GetValue(expires) is not null || parse.GetValue(uses) is not null))
+            {
+                return console.Fail("--room-wide prints the room's standing invitation, which has no name, expiry or use count.", ExitCodes.Usage);
+            }
+
+            var invitation = wide
+                ? secrets.Invitation(id, who)
+                : await RoomInvitations.CreateAsync(context.Database, id, secrets, who, lifetime, count, label, cancellationToken);
+            var until = DateTimeOffset.UtcNow + lifetime;
+            var url = invitation.ToUrl(baseUrl);
             var written = new JsonArray();
             foreach (var (path, write) in new (string?, Action<string>)[]
             {
@@ -73,9 +123,23 @@ internal static class RoomsInviteCommand
                 }
             }
 
-            return context.Result(new JsonObject { ["room"] = id, ["role"] = who, ["url"] = url, ["files"] = written }, () =>
+            var document = new JsonObject { ["room"] = id, ["role"] = who, ["url"] = url, ["files"] = written };
+            if (!wide)
             {
-                console.WriteLine($"{char.ToUpperInvariant(who[0])}{who[1..]} invitation for room {id}:");
+                document["id"] = invitation.InviteId;
+                document["name"] = label;
+                document["uses"] = count;
+                document["expires"] = until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return context.Result(document, () =>
+            {
+                var title = $"{char.ToUpperInvariant(who[0])}{who[1..]}";
+                console.WriteLine(wide
+                    ? $"{title} invitation for room {id} (room-wide: any number of devices, no expiry; 'rooms rotate {id}' cancels it):"
+                    : $"{title} invitation {invitation.InviteId}{(label is null ? "" : $" ('{label}')")} for room {id}: "
+                        + $"{(count == 1 ? "one device" : $"{count} devices")} can join with it within {RoomInvitations.Words(lifetime)} (until {document["expires"]}); "
+                        + $"'remotecam rooms invitations revoke {id} {invitation.InviteId}' cancels it:");
                 console.WriteLine(url);
                 console.WriteLine("");
                 console.Out.Write(QrRendering.Terminal(url, IsLight(parse, light, global)));

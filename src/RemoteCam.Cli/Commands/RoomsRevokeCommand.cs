@@ -17,7 +17,7 @@ internal static class RoomsRevokeCommand
     {
         var room = RoomsCommand.RoomArgument();
         var device = new Argument<string>("DEVICE") { Description = "The member's uid or name (see 'remotecam rooms show ROOM'); a name two members share is refused." };
-        var command = new Command("revoke", "Remove a device from a room and keep it from joining again (its open streams end at once).") { room, device };
+        var command = new Command("revoke", "Remove a device from a room and keep it from joining again (its open streams end at once); the invitation it joined with is cancelled too.") { room, device };
         command.SetAction((parse, cancellationToken) => RoomsCommand.RunAsync(parse, global, console, async context =>
         {
             var id = parse.GetValue(room)!;
@@ -49,15 +49,25 @@ internal static class RoomsRevokeCommand
                         : $"device {wanted} is already revoked from room {id}.");
             }
 
-            // One update: the membership goes and the mark that refuses re-joining appears together.
-            await context.Database.UpdateAsync(
-                "",
-                new JsonObject { [$"rooms/{id}/members/{uid}"] = null, [$"rooms/{id}/revoked/{uid}"] = true },
-                cancellationToken);
+            // One update: the membership goes and the mark that refuses re-joining appears together;
+            // an invitation of its own is cancelled with it, so nobody else joins with a copy.
+            var update = new JsonObject { [$"rooms/{id}/members/{uid}"] = null, [$"rooms/{id}/revoked/{uid}"] = true };
+            var invite = members.First(m => (string)m["uid"]! == uid)["invitation"] is { } i ? (string)i! : null;
+            var cancel = invite is not null && Pairing.IsInvitationId(invite)
+                && (await context.Database.GetAsync($"pairing/{id}/invites/{invite}/info", null, cancellationToken)) is { ValueKind: JsonValueKind.Object } info
+                && !info.TryGetProperty("cancelled", out _);
+            if (cancel)
+            {
+                update[$"pairing/{id}/invites/{invite}/info/cancelled"] = new JsonObject { [".sv"] = "timestamp" };
+            }
+
+            await context.Database.UpdateAsync("", update, cancellationToken);
             return context.Result(
-                new JsonObject { ["room"] = id, ["revoked"] = uid, ["name"] = name },
+                new JsonObject { ["room"] = id, ["revoked"] = uid, ["name"] = name, ["invitation"] = invite, ["invitationCancelled"] = cancel },
                 () => console.WriteLine($"Revoked device {uid}{(name is null ? "" : $" ('{name}')")} from room {id}: it is no longer a member and cannot join again under this uid. "
-                    + $"If its invitation may be copied to another device, also run 'remotecam rooms rotate {id}'."));
+                    + (invite is null
+                        ? $"It joined with the room-wide invitation: if that may be copied to another device, also run 'remotecam rooms rotate {id}'."
+                        : $"Its invitation {invite} is cancelled{(cancel ? "" : " (it already was)")}, so no other device can join with a copy of it.")));
         }));
         return command;
     }

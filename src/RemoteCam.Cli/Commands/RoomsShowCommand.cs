@@ -18,7 +18,7 @@ internal static class RoomsShowCommand
             Description = "Show only this member: its uid or name (a name two members share is refused).",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var command = new Command("show", "Show a room: its meta, its members with role, device name, joined and presence, and its revoked devices.") { room, device };
+        var command = new Command("show", "Show a room: its meta, its members with role, device name, joined, the invitation each came in with and presence, and its revoked devices.") { room, device };
         command.SetAction((parse, cancellationToken) => RoomsCommand.RunAsync(parse, global, console, async context =>
         {
             var id = parse.GetValue(room)!;
@@ -37,8 +37,13 @@ internal static class RoomsShowCommand
                 var uid = (string)member["uid"]!;
 
                 // A membership counts only while its proof is the room's current one (rotation ends it).
-                member["paired"] = member["role"] is { } role && RoomsCommand.StringOf(proofs, (string)role!) is { } proof
-                    && RoomsCommand.StringOf(members.GetProperty(uid), "proof") == proof;
+                // With an invitation of its own, that invitation's proof (rotation removes them all).
+                var own = RoomsCommand.StringOf(members.GetProperty(uid), "proof");
+                member["paired"] = own is not null && (member["invitation"] is { } invite
+                    ? proofs.ValueKind == JsonValueKind.Object && proofs.TryGetProperty("invites", out var invites)
+                        && invites.ValueKind == JsonValueKind.Object && invites.TryGetProperty((string)invite!, out var one)
+                        && RoomsCommand.StringOf(one, "proof") == own
+                    : member["role"] is { } role && RoomsCommand.StringOf(proofs, (string)role!) == own);
                 if (presence.ValueKind == JsonValueKind.Object && presence.TryGetProperty(uid, out var seen) && seen.ValueKind == JsonValueKind.Object)
                 {
                     member["online"] = seen.TryGetProperty("online", out var online) && online.ValueKind == JsonValueKind.True;
@@ -125,14 +130,14 @@ internal static class RoomsShowCommand
             return;
         }
 
-        console.WriteLine($"{"DEVICE UID",-30} {"ROLE",-7} {"NAME",-20} {"JOINED",-20} {"PRESENCE",-36} PAIRED");
+        console.WriteLine($"{"DEVICE UID",-30} {"ROLE",-7} {"NAME",-20} {"JOINED",-20} {"INVITATION",-10} {"PRESENCE",-36} PAIRED");
         foreach (var member in list.Select(m => m!.AsObject()))
         {
             var state = member.ContainsKey("online")
                 ? ((bool)member["online"]! ? "online" : $"offline, last seen {member["lastSeen"] ?? "-"}")
                 : "-";
             var paired = (bool)member["paired"]! ? "yes" : "no: its invitation is no longer valid; it must pair again";
-            console.WriteLine($"{member["uid"],-30} {member["role"] ?? "-",-7} {member["deviceName"] ?? "-",-20} {member["joined"] ?? "-",-20} {state,-36} {paired}");
+            console.WriteLine($"{member["uid"],-30} {member["role"] ?? "-",-7} {member["deviceName"] ?? "-",-20} {member["joined"] ?? "-",-20} {member["invitation"] ?? "room-wide",-10} {state,-36} {paired}");
         }
     }
 }

@@ -58,6 +58,8 @@ internal static class RoomOperations
 
         var update = Proofs(id, next);
         update[$"rooms/{id}/meta/rotated"] = ServerTimestamp();
+        // Invitations of their own go too: their devices pair again like everyone else's.
+        update[$"pairing/{id}/invites"] = null;
         // Values sealed with the old viewer secret are sealed again with the new one, in the same update.
         var ice = await database.GetAsync($"rooms/{id}/meta/{RoomIce.SealName}", null, cancellationToken);
         if (ice.ValueKind == JsonValueKind.String)

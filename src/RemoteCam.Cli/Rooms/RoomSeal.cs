@@ -60,8 +60,7 @@ internal static class RoomSeal
     public static string? OpenSettings(ReadOnlySpan<byte> viewerSecret, string roomId, string cameraUid, string value) =>
         OpenWith(viewerSecret, roomId, Encoding.UTF8.GetBytes($"remotecam-seal-v1|{roomId}|settings|{cameraUid}"), value);
 
-    private static byte[] Key(ReadOnlySpan<byte> viewerSecret, string roomId) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, viewerSecret.ToArray(), 32, Encoding.UTF8.GetBytes("remotecam-seal-v1"), Encoding.UTF8.GetBytes("room|" + roomId));
+    private static byte[] Key(ReadOnlySpan<byte> viewerSecret, string roomId) => Pairing.SealKey(viewerSecret, roomId);
 
     private static byte[] Aad(string roomId, string name) => Encoding.UTF8.GetBytes($"remotecam-seal-v1|{roomId}|meta|{name}");
 }

@@ -11,8 +11,10 @@ namespace RemoteCam.Relay.Http;
 /// <summary>
 /// Works out who a request is from: <c>auth=</c>, <c>access_token=</c> or
 /// <c>Authorization: Bearer</c>. The emulator's <c>owner</c> token is admin only from a loopback
-/// address, so nobody on a LAN can claim it; from elsewhere the admin key (kept in the data
-/// directory) is admin. Any other token must be an ID token this relay signed (or, when the
+/// address, so nobody on a LAN can claim it, and only when the request does not come from a web
+/// page of another site (an <c>Origin</c> header other than the relay's own), so a page the owner
+/// happens to open in a browser on the relay's machine cannot claim it either; from elsewhere the
+/// admin key (kept in the data directory) is admin. Any other token must be an ID token this relay signed (or, when the
 /// relay accepts them, an unsigned emulator token).
 /// </summary>
 internal sealed class Authentication(AuthService auth, TimeProvider time)
@@ -50,19 +52,19 @@ internal sealed class Authentication(AuthService auth, TimeProvider time)
             return Identity.Anonymous;
         }
 
-        var who = IdentifyToken(token, context.Connection.RemoteIpAddress, out error);
+        var who = IdentifyToken(token, OwnerAllowed(context), out error);
         return who is { IsAdmin: true } ? ActingAs(context.Request) ?? who : who;
     }
 
     /// <summary>
-    /// The identity a token gives from <paramref name="remote"/>: admin for <c>owner</c> (loopback
-    /// only) or the admin key, else a verified ID token; null with the message when refused.
+    /// The identity a token gives: admin for <c>owner</c> (only when <paramref name="ownerAllowed"/>,
+    /// see <see cref="OwnerAllowed"/>) or the admin key, else a verified ID token; null with the message when refused.
     /// Used by REST and by the WebSocket protocol's <c>auth</c>/<c>gauth</c>.
     /// </summary>
-    public Identity? IdentifyToken(string token, IPAddress? remote, out string error)
+    public Identity? IdentifyToken(string token, bool ownerAllowed, out string error)
     {
         error = "";
-        if ((token == OwnerToken && IsLoopback(remote)) || auth.IsAdminKey(token))
+        if ((token == OwnerToken && ownerAllowed) || auth.IsAdminKey(token))
         {
             return Identity.Admin;
         }
@@ -82,6 +84,34 @@ internal sealed class Authentication(AuthService auth, TimeProvider time)
     }
 
     public static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
+
+    /// <summary>
+    /// Whether the emulator's <c>owner</c> token may be admin for this request (REST or the WebSocket
+    /// upgrade): from a loopback address, and without an <c>Origin</c> of another site. Programs (the
+    /// CLI, the Admin SDK) send no Origin; a browser always does for cross-site requests, so a foreign
+    /// page that tries <c>auth=owner</c> against 127.0.0.1 is treated as that token being invalid.
+    /// </summary>
+    public static bool OwnerAllowed(HttpContext context) =>
+        IsLoopback(context.Connection.RemoteIpAddress) && IsSameOrigin(context.Request);
+
+    /// <summary>No <c>Origin</c> header, or the one of the relay itself (scheme, host and port of this request).</summary>
+    public static bool IsSameOrigin(HttpRequest request)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return true;
+        }
+
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || !request.Host.HasValue)
+        {
+            return false;
+        }
+
+        var scheme = request.Scheme;
+        return string.Equals(uri.Scheme, scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(uri.Authority, new Uri($"{scheme}://{request.Host.Value}").Authority, StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>The Admin SDK's <c>auth_variable_override</c>: an admin acting as a given auth (or as nobody with null).</summary>
     private static Identity? ActingAs(HttpRequest request)

@@ -76,7 +76,7 @@ internal sealed class FirebaseStorageEndpoint(StorageService storage, Authentica
             return null;
         }
 
-        return authentication.IdentifyToken(header[(space + 1)..].Trim(), context.Connection.RemoteIpAddress, out error);
+        return authentication.IdentifyToken(header[(space + 1)..].Trim(), Authentication.OwnerAllowed(context), out error);
     }
 
     private static Task ErrorAsync(HttpContext context, int code, string message) => WriteGoogleErrorAsync(context, code, message);

@@ -37,7 +37,7 @@ internal sealed class GcsEndpoint(StorageService storage, Authentication authent
             return;
         }
 
-        var who = authentication.IdentifyToken(token, context.Connection.RemoteIpAddress, out _);
+        var who = authentication.IdentifyToken(token, Authentication.OwnerAllowed(context), out _);
         if (who is not { IsAdmin: true })
         {
             await ErrorAsync(context, StatusCodes.Status401Unauthorized, StorageErrors.BadToken, "authError");

@@ -24,19 +24,25 @@ public sealed class WireClient : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<WireClient> ConnectAsync(Uri relay, string query, System.Net.Security.RemoteCertificateValidationCallback? trust = null)
+    public static async Task<WireClient> ConnectAsync(Uri relay, string query, System.Net.Security.RemoteCertificateValidationCallback? trust = null, string? origin = null)
     {
         var client = new WireClient();
         client._socket.Options.RemoteCertificateValidationCallback = trust;
+        if (origin is not null)
+        {
+            client._socket.Options.SetRequestHeader("Origin", origin);
+        }
+
         var uri = new UriBuilder(relay) { Scheme = relay.Scheme == "https" ? "wss" : "ws", Path = "/.ws", Query = query }.Uri;
         await client._socket.ConnectAsync(uri, new CancellationTokenSource(Wait).Token);
         return client;
     }
 
     /// <summary>Connects and reads the handshake; returns the client and the handshake's <c>d</c>.</summary>
-    public static async Task<(WireClient Client, JsonNode Handshake)> OpenAsync(Uri relay, string ns, string extra = "", System.Net.Security.RemoteCertificateValidationCallback? trust = null)
+    public static async Task<(WireClient Client, JsonNode Handshake)> OpenAsync(
+        Uri relay, string ns, string extra = "", System.Net.Security.RemoteCertificateValidationCallback? trust = null, string? origin = null)
     {
-        var client = await ConnectAsync(relay, $"v=5&ns={ns}{extra}", trust);
+        var client = await ConnectAsync(relay, $"v=5&ns={ns}{extra}", trust, origin);
         var hello = JsonNode.Parse(await client.ReceiveMessageAsync())!;
         Assert.Equal("c", hello["t"]!.GetValue<string>());
         Assert.Equal("h", hello["d"]!["t"]!.GetValue<string>());

@@ -7,10 +7,14 @@ export type Role = 'camera' | 'viewer';
 export interface Invitation {
   room: string;
   role: Role;
-  /** The role's invitation secret (base64url). */
+  /** The invitation's secret (base64url): the room-wide one of the role, or the invitation's own. */
   s: string;
-  /** The viewer (sealing) secret: `s` for viewers, `vs` for cameras. */
-  vs: string;
+  /** Room-wide invitations (format 1): the viewer (sealing) secret, `s` for viewers, `vs` for cameras. */
+  vs?: string;
+  /** Invitations of their own (format 2): the invitation's id. */
+  i?: string;
+  /** Invitations of their own (format 2): the room's sealing key (32 bytes, base64url). */
+  k?: string;
 }
 
 export interface SavedRoom extends Invitation {
@@ -27,6 +31,7 @@ export class InvitationError extends Error {
 }
 
 const ROOM_RE = /^[A-Za-z0-9_-]{20}$/;
+const INVITE_RE = /^[A-Za-z0-9_-]{8,22}$/;
 
 function checkSecret(text: string | null, what: string): string {
   if (!text) throw new InvitationError('The invitation lacks the ' + what + '.');
@@ -40,12 +45,15 @@ function checkSecret(text: string | null, what: string): string {
   return text;
 }
 
-/** Parses `v=1&room=…&role=…&s=…[&vs=…]` (with or without the leading '#'). */
+/**
+ * Parses `v=1&room=…&role=…&s=…[&vs=…]` (a room-wide invitation) or
+ * `v=2&room=…&role=…&i=…&s=…&k=…` (an invitation of its own), with or without the leading '#'.
+ */
 export function parseInvitation(fragment: string): Invitation {
   const p = new URLSearchParams(fragment.replace(/^#/, ''));
   const v = p.get('v');
   if (v === null) throw new InvitationError('This is not a RemoteCam invitation.');
-  if (v !== '1')
+  if (v !== '1' && v !== '2')
     throw new InvitationError(
       'This invitation has format version ' + v + ', which these pages do not know.',
       'It was made by a newer RemoteCam: the owner should update the pages this device opens (or make the invitation with the same version).',
@@ -55,6 +63,11 @@ export function parseInvitation(fragment: string): Invitation {
   const role = p.get('role');
   if (role !== 'camera' && role !== 'viewer') throw new InvitationError('The invitation has an unknown role.');
   const s = checkSecret(p.get('s'), 'secret');
+  if (v === '2') {
+    const i = p.get('i') || '';
+    if (!INVITE_RE.test(i)) throw new InvitationError('The invitation\'s id is damaged.');
+    return { room, role, s, i, k: checkSecret(p.get('k'), 'sealing key') };
+  }
   const vs = role === 'viewer' ? s : checkSecret(p.get('vs'), 'viewer secret (vs) that a camera needs to seal its messages; make a new invitation');
   return { room, role, s, vs };
 }
@@ -73,20 +86,27 @@ export function invitationFromText(text: string): Invitation {
   return parseInvitation(fragment.split(/[\s"'<>()\[\]]/)[0].replace(/[.,;:!?]+$/, ''));
 }
 
-export async function proof(secret: string, room: string, role: Role): Promise<string> {
-  const input = concat(fromB64u(secret), utf8('remotecam-pairing-v1|' + room + '|' + role));
+/** The proof a membership carries (docs/pairing.md): of the room-wide invitation, or of the invitation's own. */
+export async function proof(inv: Invitation): Promise<string> {
+  const context = inv.i ? 'remotecam-invite-v2|' + inv.room + '|' + inv.i + '|' + inv.role : 'remotecam-pairing-v1|' + inv.room + '|' + inv.role;
+  const input = concat(fromB64u(inv.s), utf8(context));
   return toB64u(new Uint8Array(await crypto.subtle.digest('SHA-256', input)));
 }
 
-export function invitationFragment(inv: { room: string; role: Role; s: string; vs?: string }): string {
+export function invitationFragment(inv: Invitation): string {
+  if (inv.i) return 'v=2&room=' + inv.room + '&role=' + inv.role + '&i=' + inv.i + '&s=' + inv.s + '&k=' + inv.k;
   let f = 'v=1&room=' + inv.room + '&role=' + inv.role + '&s=' + inv.s;
   if (inv.role === 'camera' && inv.vs) f += '&vs=' + inv.vs;
   return f;
 }
 
-/** The viewer invitation a camera can show: the sealing secret is the viewer secret. */
-export function viewerInvitationUrl(inv: Invitation): string {
-  return new URL('join.html', location.href).toString().split('#')[0] + '#' + invitationFragment({ room: inv.room, role: 'viewer', s: inv.vs });
+export function invitationUrl(inv: Invitation): string {
+  return new URL('join.html', location.href).toString().split('#')[0] + '#' + invitationFragment(inv);
+}
+
+/** A new random id or secret: `bytes` random bytes, base64url. */
+export function randomB64u(bytes: number): string {
+  return toB64u(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 const KEY = 'remotecam.rooms';
@@ -118,7 +138,7 @@ export function saveRoom(inv: Invitation, name?: string): void {
   const rooms = savedRooms();
   const key = roomKey(inv.room, inv.role);
   const old = rooms[key];
-  rooms[key] = { room: inv.room, role: inv.role, s: inv.s, vs: inv.vs, name: name || (old && old.name), added: old && old.s === inv.s ? old.added : Date.now() };
+  rooms[key] = { room: inv.room, role: inv.role, s: inv.s, vs: inv.vs, i: inv.i, k: inv.k, name: name || (old && old.name), added: old && old.s === inv.s ? old.added : Date.now() };
   localStorage.setItem(KEY, JSON.stringify(rooms));
 }
 

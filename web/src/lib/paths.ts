@@ -105,3 +105,8 @@ export function clipPart(roomId: string, cameraUid: string, clipId: string, part
 export function settings(roomId: string, cameraUid: string): string {
   return room(roomId) + '/settings/' + cameraUid;
 }
+
+/** An invitation of its own (docs/pairing.md): its proof, info and use slots. */
+export function invite(roomId: string, inviteId: string): string {
+  return 'pairing/' + roomId + '/invites/' + inviteId;
+}

@@ -17,6 +17,25 @@ export async function sealKey(viewerSecret: Bytes, roomId: string): Promise<Cryp
   );
 }
 
+/**
+ * The sealing key of a room from what its invitation carries: the key itself (`k`, an invitation
+ * of its own, which carries no viewer secret) or the viewer secret (`vs`, a room-wide invitation).
+ * HKDF's output is the AES key's bytes, so both give the same key.
+ */
+export function roomSealKey(inv: { room: string; k?: string; vs?: string }): Promise<CryptoKey> {
+  if (inv.k) return crypto.subtle.importKey('raw', fromB64u(inv.k), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+  if (!inv.vs) throw new SealError('The invitation carries no sealing key.');
+  return sealKey(fromB64u(inv.vs), inv.room);
+}
+
+/** The raw sealing key of a room (for a new invitation's `k`), from the viewer secret or a saved `k`. */
+export async function rawRoomKey(inv: { room: string; k?: string; vs?: string }): Promise<string> {
+  if (inv.k) return inv.k;
+  const ikm = await crypto.subtle.importKey('raw', fromB64u(inv.vs || ''), 'HKDF', false, ['deriveBits']);
+  const bits = await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: utf8('remotecam-seal-v1'), info: utf8('room|' + inv.room) }, ikm, 256);
+  return toB64u(new Uint8Array(bits));
+}
+
 export interface SlotAddress {
   roomId: string;
   cameraUid: string;

@@ -4,7 +4,7 @@ import { BackendConfig, ConfigError, loadConfig } from './config';
 import { deviceName } from './device';
 import { Invitation, Role, SavedRoom, forgetRoom, proof, roomKey, savedRooms } from './pairing';
 import * as paths from './paths';
-import { Db, DbError, isObject } from './rtdb';
+import { Db, DbError, JsonObject, isObject } from './rtdb';
 
 export class SessionError extends Error {
   constructor(message: string, readonly kind: 'unreachable' | 'revoked' | 'error') {
@@ -74,9 +74,10 @@ function markJoined(room: string, role: string): void {
 
 /** Writes the membership (docs/protocol.md "Joining"); a refusal forgets the invitation. */
 export async function join(s: Session, inv: Invitation, name = deviceName()): Promise<void> {
-  const value = { role: inv.role, name, joined: { '.sv': 'timestamp' }, proof: await proof(inv.s, inv.room, inv.role) };
+  const value: JsonObject = { role: inv.role, name, joined: { '.sv': 'timestamp' }, proof: await proof(inv) };
   try {
-    await s.db.put(paths.member(inv.room, s.uid), value);
+    if (inv.i) await joinOwn(s, inv, value);
+    else await s.db.put(paths.member(inv.room, s.uid), value);
     markJoined(inv.room, inv.role);
     try {
       sessionStorage.setItem(JUST_JOINED_KEY, JSON.stringify([inv.room, inv.role, s.uid, value.proof]));
@@ -86,10 +87,67 @@ export async function join(s: Session, inv: Invitation, name = deviceName()): Pr
   } catch (e) {
     if (e instanceof DbError && e.denied) {
       const before = joinedBefore(inv.room, inv.role);
+      const why = inv.i ? await whyRefused(s, inv) : null;
       forgetRoom(inv.room, inv.role);
+      if (why) throw why;
       throw before ? new SessionError(NOT_VALID, 'revoked') : new SessionError(NOT_ACCEPTED, 'error');
     }
-    throw dbFailure(e);
+    throw e instanceof SessionError ? e : dbFailure(e);
+  }
+}
+
+/** The words for an invitation of its own that cannot be used (join.html shows them). */
+export const ALREADY_USED =
+  'This invitation was already used by another device: each invitation lets only the devices the owner allowed join (usually one). ' +
+  'Ask the owner for a new invitation for this device (“remotecam rooms invite”, or “Invite a viewer” on a camera).';
+export const EXPIRED =
+  'This invitation expired: invitations can only be used for a limited time (a day for a viewer, an hour for a camera or one made on a camera, unless the owner chose otherwise). ' +
+  'Ask the owner for a new invitation.';
+export const CANCELLED = 'This invitation was cancelled by the owner, so it no longer lets anyone join. If this device should join, ask the owner for a new invitation.';
+
+/**
+ * Joins with an invitation of its own: claims a free use slot with this uid and writes the
+ * membership naming it, in one update, so the rules can count the uses (docs/pairing.md).
+ * A device that already claimed a slot of this invitation writes its membership again.
+ */
+async function joinOwn(s: Session, inv: Invitation, value: JsonObject): Promise<void> {
+  const base = paths.invite(inv.room, inv.i!);
+  const used = await s.db.get(base + '/used');
+  let slot: string | null = null;
+  let mine = false;
+  if (isObject(used)) {
+    for (const k of Object.keys(used).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))) {
+      if (used[k] === s.uid) {
+        slot = k;
+        mine = true;
+        break;
+      }
+      if (used[k] === false && slot === null) slot = k;
+    }
+  }
+  if (slot === null) throw (await whyRefused(s, inv)) || new SessionError(NOT_ACCEPTED, 'error');
+  value.invite = inv.i!;
+  value.slot = slot;
+  const update: JsonObject = {};
+  update[paths.member(inv.room, s.uid)] = value;
+  if (!mine) update[base + '/used/' + slot] = s.uid;
+  await s.db.patch('', update);
+}
+
+/** Why an invitation of its own was refused, read from its info and slots; null when they do not say. */
+async function whyRefused(s: Session, inv: Invitation): Promise<SessionError | null> {
+  try {
+    const base = paths.invite(inv.room, inv.i!);
+    const info = await s.db.get(base + '/info');
+    if (!isObject(info)) return new SessionError(NOT_ACCEPTED, 'error');
+    if (typeof info.cancelled === 'number') return new SessionError(CANCELLED, 'error');
+    const used = await s.db.get(base + '/used');
+    if (isObject(used) && Object.keys(used).every((k) => used[k] !== false && used[k] !== s.uid)) return new SessionError(ALREADY_USED, 'error');
+    if (typeof info.created === 'number' && typeof info.ttl === 'number' && Date.now() >= info.created + info.ttl - 5000)
+      return new SessionError(EXPIRED, 'error');
+    return null;
+  } catch (e) {
+    return null;
   }
 }
 
@@ -98,7 +156,7 @@ const JUST_JOINED_KEY = 'remotecam.just-joined';
 
 /** Joins again only when this device's membership is missing or stale (e.g. after a new sign-in). */
 export async function ensureMember(s: Session, inv: Invitation): Promise<void> {
-  const wanted = await proof(inv.s, inv.room, inv.role);
+  const wanted = await proof(inv);
   try {
     const just = sessionStorage.getItem(JUST_JOINED_KEY);
     sessionStorage.removeItem(JUST_JOINED_KEY);

@@ -2,12 +2,11 @@
 // and join it (retrying while the backend is unreachable), derive the room key, keep the room's
 // ICE servers fresh, and when access ends (revoked, rotated) tell every part of the page to stop
 // and say why.
-import { fromB64u } from './b64';
 import { Bus } from './bus';
 import { ICE_REFRESH_MS, IceSettings, loadIce } from './ice';
 import { Role, SavedRoom, roomFromHash } from './pairing';
 import { Db, NetState } from './rtdb';
-import { sealKey } from './seal';
+import { roomSealKey } from './seal';
 import { Session, accessEndedReason, dbFailure, pickRoom, startSession } from './session';
 import { fail, setNet, setOffline, showAccessEnded } from './status';
 
@@ -92,5 +91,5 @@ export async function openRoom(role: Role, inv: SavedRoom, onlineText?: string):
   const showNet = (n: NetState): void => setNet(n, n === 'online' ? onlineText : undefined);
   session.db.bus.on('net', showNet);
   showNet(session.db.net);
-  return new RoomAccess(session, inv, await sealKey(fromB64u(inv.vs), inv.room));
+  return new RoomAccess(session, inv, await roomSealKey(inv));
 }

@@ -140,7 +140,7 @@ async function serve(a: RoomAccess, stream: MediaStream, wake: WakeKeeper): Prom
   beats.start();
   wake.start();
   power.start();
-  offerInvite(a.inv);
+  offerInvite({ inv: a.inv, db: a.db, uid: a.uid });
 }
 
 /** A new name: the membership, the presence and every viewer's control channel learn it. */

@@ -81,7 +81,7 @@ internal sealed class WsEndpoint(DatabaseRegistry databases, AccessControl acces
         }
 
         var session = new WsSession(NewSessionId(), new WsSessionContext(
-            database, StoreFor(name), authentication, () => access.RulesFor(name)?.Rules, _limits, context.Connection.RemoteIpAddress, host, usage));
+            database, StoreFor(name), authentication, () => access.RulesFor(name)?.Rules, _limits, context.Connection.RemoteIpAddress, host, usage, Authentication.OwnerAllowed(context)));
         _sessions[session.Id] = session;
         try
         {

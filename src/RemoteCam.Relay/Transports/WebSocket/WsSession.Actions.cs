@@ -67,7 +67,7 @@ internal sealed partial class WsSession
             return;
         }
 
-        var who = _context.Authentication.IdentifyToken(credential, _context.Remote, out var error);
+        var who = _context.Authentication.IdentifyToken(credential, _context.OwnerAllowed, out var error);
         if (who is null)
         {
             Refuse(r, error == Errors.ExpiredToken ? WsStatus.ExpiredToken : WsStatus.InvalidToken, error);

@@ -18,7 +18,8 @@ internal sealed record WsSessionContext(
     WsLimits Limits,
     IPAddress? Remote,
     string Host,
-    Usage.UsageMeter Usage);
+    Usage.UsageMeter Usage,
+    bool OwnerAllowed);
 
 /// <summary>The per-connection bounds (docs/relay.md, "WebSocket protocol").</summary>
 internal sealed record WsLimits(int MaxListens, int MaxMessageBytes, int MaxQueuedMessages, long MaxQueuedBytes);
