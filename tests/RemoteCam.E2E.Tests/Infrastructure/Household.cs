@@ -9,7 +9,12 @@ internal static class Household
         var camera = await browser.NewDeviceAsync(name);
         await camera.GotoAsync(room.CameraInvitation);
         // join.html says "online" too (joined) just before it opens camera.html: wait for the camera page itself.
-        await camera.Page.WaitForURLAsync(url => url.Contains("/camera.html", StringComparison.Ordinal), new() { Timeout = (float)Device.ConnectTime.TotalMilliseconds });
+        // Polled (not WaitForURL, which also waits for "load" and fails without saying what the page showed).
+        await Eventually.WaitAsync(
+            () => Task.FromResult(camera.Page.Url),
+            url => url.Contains("/camera.html", StringComparison.Ordinal),
+            Device.ConnectTime,
+            async url => $"{name}: still at {url}, not camera.html.\n{await camera.DiagnosticsAsync()}");
         await camera.WaitForStatusAsync("online");
         await camera.ExpectFramesGrowAsync(Device.CameraPreview, gain: 5);
         return camera;

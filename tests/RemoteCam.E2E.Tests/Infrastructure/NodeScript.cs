@@ -9,7 +9,10 @@ internal static class NodeScript
     /// Runs <c>node web/test/<paramref name="name"/></c>; fails with its output when it exits
     /// non-zero, and asserts that each of <paramref name="checks"/> printed "ok   CHECK".
     /// </summary>
-    public static async Task RunAsync(string name, params string[] checks)
+    public static Task RunAsync(string name, params string[] checks) => RunWithAsync(name, [], checks);
+
+    /// <summary>As <see cref="RunAsync"/>, with <paramref name="arguments"/> after the script's name.</summary>
+    public static async Task RunWithAsync(string name, string[] arguments, params string[] checks)
     {
         var start = new ProcessStartInfo("node")
         {
@@ -19,6 +22,16 @@ internal static class NodeScript
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine("web", "test", name));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         using var node = Process.Start(start) ?? throw new InvalidOperationException("node did not start: install Node.js 20 (it builds the pages too)");
         var output = node.StandardOutput.ReadToEndAsync();
         var errors = node.StandardError.ReadToEndAsync();

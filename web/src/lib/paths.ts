@@ -16,9 +16,14 @@ export function metaIce(roomId: string): string {
   return meta(roomId) + '/ice';
 }
 
-/** Where the room keeps its clips: `{target, bucket?}` (docs/clips.md). */
+/** Where the room keeps its clips: "database", "bucket" or "relay" (docs/clips.md), written by the CLI. */
 export function metaStorage(roomId: string): string {
   return meta(roomId) + '/storage';
+}
+
+/** The bucket's name when meta/storage is "bucket" (written by the CLI). */
+export function metaBucket(roomId: string): string {
+  return meta(roomId) + '/bucket';
 }
 
 /** A device's membership `{role, name, joined, proof}`. */
@@ -71,9 +76,19 @@ export function events(roomId: string, cameraUid: string): string {
   return room(roomId) + '/events/' + cameraUid;
 }
 
-/** One sealed clip index entry (with its sealed thumbnail). */
-export function event(roomId: string, cameraUid: string, eventId: string): string {
-  return events(roomId, cameraUid) + '/' + eventId;
+/** One sealed clip index entry (ClipKeys.sealEntry), written once by that camera. */
+export function event(roomId: string, cameraUid: string, clipId: string): string {
+  return events(roomId, cameraUid) + '/' + clipId;
+}
+
+/** A camera's sealed clip thumbnails, one per clip id. */
+export function thumbs(roomId: string, cameraUid: string): string {
+  return room(roomId) + '/thumbs/' + cameraUid;
+}
+
+/** One clip's sealed thumbnail (ClipKeys.sealThumb, at most 120,000 characters). */
+export function thumb(roomId: string, cameraUid: string, clipId: string): string {
+  return thumbs(roomId, cameraUid) + '/' + clipId;
 }
 
 /** One clip's sealed chunks, when the room stores clips in the database. */
@@ -81,12 +96,12 @@ export function clip(roomId: string, cameraUid: string, clipId: string): string 
   return room(roomId) + '/clips/' + cameraUid + '/' + clipId;
 }
 
-/** One sealed chunk of a clip (`part` = 0, 1, …). */
+/** One sealed chunk of a clip as base64url text (`part` = 0 … 4095), database target only. */
 export function clipPart(roomId: string, cameraUid: string, clipId: string, part: number): string {
   return clip(roomId, cameraUid, clipId) + '/' + part;
 }
 
-/** A camera's sealed settings (detection, sensitivity, zones, schedule, quality, retention). */
+/** A camera's sealed settings (detection, sensitivity, zones, schedule, quality, retention); viewers write. */
 export function settings(roomId: string, cameraUid: string): string {
   return room(roomId) + '/settings/' + cameraUid;
 }
