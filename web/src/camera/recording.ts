@@ -102,6 +102,8 @@ export class CameraRecording {
   private sink: QueueSink | null = null;
   private uploader: Uploader | null = null;
   private target: TargetName = 'database';
+  /** meta/bucket: the room's bucket for the "bucket" target. */
+  private bucket: string | null = null;
   private upload: UploadState = { waiting: 0, bytes: 0, error: '', uploaded: 0 };
   private motionAt = 0;
   private full = false;
@@ -157,6 +159,9 @@ export class CameraRecording {
         this.target = t === 'bucket' || t === 'relay' ? t : 'database';
       },
     });
+    const bucketStream = access.db.stream(paths.metaBucket(room), {
+      data: (v) => (this.bucket = typeof v === 'string' && v ? v : null),
+    });
     this.chunk.then(
       (m) => {
         if (access.ended) return;
@@ -167,7 +172,7 @@ export class CameraRecording {
           camera: uid,
           keys: this.keys!,
           target: () => this.target,
-          objects: m.StoredObjects.of(access.session.cfg, access.session.auth),
+          objects: () => m.StoredObjects.of(access.session.cfg, access.session.auth, this.target === 'bucket' ? this.bucket : null),
         }));
         uploader.onState = (s) => {
           this.upload = s;
@@ -203,6 +208,7 @@ export class CameraRecording {
     access.bus.on('ended', () => {
       settingsStream.close();
       targetStream.close();
+      bucketStream.close();
       if (this.uploader) this.uploader.stop();
       clearInterval(this.retention);
     });
@@ -295,7 +301,7 @@ export class CameraRecording {
     const days = this.settings.retentionDays;
     Promise.all([this.chunk!, this.keys])
       .then(([m, keys]) =>
-        m.deleteOlder(a.db, a.room, a.uid, keys, m.StoredObjects.of(a.session.cfg, a.session.auth), Date.now() - days * 86400000),
+        m.deleteOlder(a.db, a.room, a.uid, keys, m.StoredObjects.of(a.session.cfg, a.session.auth, this.bucket), Date.now() - days * 86400000),
       )
       .catch((e) => console.warn('Could not delete old clips', e));
   }

@@ -106,11 +106,6 @@ export function settings(roomId: string, cameraUid: string): string {
   return room(roomId) + '/settings/' + cameraUid;
 }
 
-/** One clip's sealed thumbnail (JPEG). */
-export function thumb(roomId: string, cameraUid: string, clipId: string): string {
-  return room(roomId) + '/thumbs/' + cameraUid + '/' + clipId;
-}
-
 /** A camera's sealed recording state in its presence: recording, detection, clips waiting, motion now. */
 export function cameraRec(roomId: string, cameraUid: string): string {
   return camera(roomId, cameraUid) + '/rec';

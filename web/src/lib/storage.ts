@@ -25,8 +25,13 @@ export interface StorageTarget {
 export class StoredObjects {
   constructor(private readonly cfg: BackendConfig, private readonly auth: Auth, private readonly bucket: string) {}
 
-  static of(cfg: BackendConfig, auth: Auth): StoredObjects | null {
-    return cfg.storageBucket ? new StoredObjects(cfg, auth, cfg.storageBucket) : null;
+  /**
+   * The store for a target: "relay" uses the backend's own bucket (init.json), "bucket" the room's
+   * (meta/bucket, else the backend's). Null when there is no bucket to use.
+   */
+  static of(cfg: BackendConfig, auth: Auth, roomBucket: string | null = null): StoredObjects | null {
+    const bucket = roomBucket || cfg.storageBucket;
+    return bucket ? new StoredObjects(cfg, auth, bucket) : null;
   }
 
   target(pathKey: string, camera: string, clip: string): StorageTarget {

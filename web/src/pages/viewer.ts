@@ -155,7 +155,8 @@ async function watchRoom(access: RoomAccess): Promise<void> {
   }
   // The next call uses what was read last.
   access.refreshIce((i) => (ctx.ice = i));
-  const library = new ClipLibrary({ db: access.db, room, secret: access.inv.vs, objects: StoredObjects.of(access.session.cfg, access.session.auth) });
+  const bucket = isObject(meta) && meta.storage === 'bucket' && typeof meta.bucket === 'string' ? meta.bucket : null;
+  const library = new ClipLibrary({ db: access.db, room, secret: access.inv.vs, objects: StoredObjects.of(access.session.cfg, access.session.auth, bucket) });
   const alerts = new Alerts();
   const timeline = new Timeline(library, (uid) => (tiles[uid] ? tiles[uid].cameraName : 'Camera'));
   recording = { library, timeline, alerts, panel: new SettingsPanel({ db: access.db, key: access.key, room }), rec: {} };

@@ -31,8 +31,8 @@ export interface UploadContext {
   keys: Promise<ClipKeys>;
   /** The room's target now. */
   target(): TargetName;
-  /** The bucket/relay object store (null when the backend has none). */
-  objects: StoredObjects | null;
+  /** The bucket/relay object store for the room's target now (null when there is none). */
+  objects(): StoredObjects | null;
 }
 
 const MAX_PAUSE_MS = 60000;
@@ -126,8 +126,9 @@ export class Uploader {
     const target = entry.target;
     let objects: StorageTarget | null = null;
     if (target !== 'database') {
-      if (!this.ctx.objects) throw new Error('the room keeps clips in a bucket, but this server offers no storage');
-      objects = this.ctx.objects.target((await this.ctx.keys).pathKey, camera, c.clip);
+      const store = this.ctx.objects();
+      if (!store) throw new Error('the room keeps clips in a bucket, but this server offers no storage');
+      objects = store.target((await this.ctx.keys).pathKey, camera, c.clip);
     }
     for (const ch of chunks) {
       if (objects) await objects.put(ch.n, ch.data);
