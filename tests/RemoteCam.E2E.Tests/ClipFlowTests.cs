@@ -341,7 +341,7 @@ public sealed class ClipFlowTests(ClipFlowTests.Scene scene) : IClassFixture<Cli
             Room = await _owner.CreateRoomAsync("Home");
             _playwright = await Playwright.CreateAsync();
             _browser = await DebianChromium.LaunchAsync(_playwright, ["--use-file-for-fake-video-capture=" + video]);
-            Camera = await Device.NewAsync("camera", _browser);
+            Camera = await Device.NewAsync("camera", _browser, detectMotion: true);
             await Camera.GotoAsync(Room.CameraInvitation);
             await Camera.Page.WaitForURLAsync(url => url.Contains("/camera.html", StringComparison.Ordinal), new() { Timeout = (float)Device.ConnectTime.TotalMilliseconds });
             await Camera.WaitForStatusAsync("online");
