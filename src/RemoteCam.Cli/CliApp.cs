@@ -26,7 +26,10 @@ internal static class CliApp
             ProfilesCommand.Create(console, global),
             RulesCommand.Create(console, global),
             RoomsCommand.Create(console, global),
+            ClipsCommand.Create(console, global),
             DoctorCommand.Create(console, global),
+            StatsCommand.Create(console, global),
+            CostCommand.Create(console, global),
         };
 
         var parse = root.Parse(args);

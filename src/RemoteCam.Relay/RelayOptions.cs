@@ -96,6 +96,27 @@ public sealed record RelayOptions
     /// </summary>
     public int? LoopbackHttpPort { get; init; }
 
+    /// <summary>
+    /// The bucket the pages are told about (<c>storageBucket</c> in <c>/__/firebase/init.json</c>)
+    /// and that always exists; other valid names appear on their first upload (at most 100).
+    /// </summary>
+    public string StorageBucket { get; init; } = "demo-remotecam.appspot.com";
+
+    /// <summary>
+    /// A storage.rules file deciding what signed-in users may do through the Firebase Storage API,
+    /// reloaded when it changes; null denies every non-admin request (the admin is never checked).
+    /// </summary>
+    public string? StorageRulesFile { get; init; }
+
+    /// <summary>The largest object the relay stores; a larger upload is refused (413) and nothing is kept.</summary>
+    public long StorageMaxObjectBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Upload requests receiving bytes at once; one more is refused with 429 (the clients retry).</summary>
+    public int StorageMaxUploadsInFlight { get; init; } = 32;
+
+    /// <summary>Resumable upload sessions open at once (each lasts at most 7 days).</summary>
+    public int StorageMaxOpenSessions { get; init; } = 1000;
+
     /// <summary>Where log lines go; null is silent.</summary>
     public TextWriter? Log { get; init; }
 }

@@ -14,8 +14,10 @@ using RemoteCam.Relay.Auth;
 using RemoteCam.Relay.Engine;
 using RemoteCam.Relay.Http;
 using RemoteCam.Relay.Persistence;
+using RemoteCam.Relay.Storage;
 using RemoteCam.Relay.Tls;
 using RemoteCam.Relay.Transports.WebSocket;
+using RemoteCam.Relay.Usage;
 
 namespace RemoteCam.Relay;
 
@@ -30,13 +32,15 @@ public sealed class RelayServer : IAsyncDisposable
     private readonly AuthService _auth;
     private readonly AccessControl _access;
     private readonly WsEndpoint _realtime;
+    private readonly StorageService _storage;
     private readonly Timer _keepAlive;
     private readonly TimeSpan _keepAliveInterval;
     private long _lastKeepAlive;
     private int _disposed;
 
-    private RelayServer(WebApplication app, DatabaseRegistry databases, AuthService auth, AccessControl access, WsEndpoint realtime, IReadOnlyList<Uri> urls, RelayOptions options)
+    private RelayServer(WebApplication app, DatabaseRegistry databases, AuthService auth, AccessControl access, WsEndpoint realtime, StorageService storage, IReadOnlyList<Uri> urls, RelayOptions options)
     {
+        _storage = storage;
         _access = access;
         _realtime = realtime;
         _app = app;
@@ -98,6 +102,11 @@ public sealed class RelayServer : IAsyncDisposable
     public static async Task<RelayServer> StartAsync(RelayOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!ObjectStore.IsValidBucketName(options.StorageBucket))
+        {
+            throw new ArgumentException(StorageErrors.BadBucketName(options.StorageBucket), nameof(options));
+        }
+
         if (!DatabaseRegistry.IsValidName(options.DefaultNamespace))
         {
             throw new ArgumentException(Errors.BadNamespace(options.DefaultNamespace), nameof(options));
@@ -116,14 +125,18 @@ public sealed class RelayServer : IAsyncDisposable
             options.Log);
         AuthService? auth = null;
         WsEndpoint? realtime = null;
+        StorageService? storage = null;
+        var usage = new UsageMeter(TimeProvider.System);
         try
         {
             auth = new AuthService(dataDirectory, options.ProjectId, options.AcceptUnsignedTokens, options.SignUpsPerHourPerAddress);
             databases.OpenExisting();
-            realtime = new WsEndpoint(databases, access, new Authentication(auth, TimeProvider.System), options, dataDirectory);
+            realtime = new WsEndpoint(databases, access, new Authentication(auth, TimeProvider.System), options, dataDirectory, usage);
             // Sessions of a relay that stopped or crashed are gone: their onDisconnect runs before anyone connects.
             await realtime.RunLeftoverQueuesAsync();
-            var app = Build(options, databases, auth, access, realtime);
+            storage = new StorageService(dataDirectory, StorageSettingsOf(options), StorageRulesFile.Load(options.StorageRulesFile), TimeProvider.System, options.Log);
+            storage.WatchRules(options.StorageRulesFile);
+            var app = Build(options, databases, auth, access, realtime, storage, usage);
             await app.StartAsync(cancellationToken);
             // Kestrel lists the addresses in the order they were added in Build.
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -134,10 +147,11 @@ public sealed class RelayServer : IAsyncDisposable
                 options.Log?.WriteLine($"Relay listening on {url}");
             }
 
-            return new RelayServer(app, databases, auth, access, realtime, urls, options);
+            return new RelayServer(app, databases, auth, access, realtime, storage, urls, options);
         }
         catch
         {
+            storage?.Dispose();
             realtime?.Dispose();
             access.Dispose();
             auth?.Dispose();
@@ -146,7 +160,15 @@ public sealed class RelayServer : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases, AuthService auth, AccessControl access, WsEndpoint realtime)
+    private static StorageSettings StorageSettingsOf(RelayOptions options) => new()
+    {
+        DefaultBucket = options.StorageBucket,
+        MaxObjectBytes = options.StorageMaxObjectBytes,
+        MaxUploadsInFlight = options.StorageMaxUploadsInFlight,
+        MaxOpenSessions = options.StorageMaxOpenSessions,
+    };
+
+    private static WebApplication Build(RelayOptions options, DatabaseRegistry databases, AuthService auth, AccessControl access, WsEndpoint realtime, StorageService storage, UsageMeter usage)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -162,8 +184,11 @@ public sealed class RelayServer : IAsyncDisposable
             kestrel.Limits.MaxConcurrentConnections = null;
             kestrel.Limits.MaxConcurrentUpgradedConnections = null;
             var port = options.Port;
+            // Outermost, so that the wire counts include TLS.
+            var counting = CountingConnection.Middleware(usage);
             Action<ListenOptions> main = listen =>
             {
+                listen.Use(counting);
                 if (options.Certificate is { } certificate)
                 {
                     listen.UseHttps(certificate);
@@ -187,32 +212,37 @@ public sealed class RelayServer : IAsyncDisposable
 
             if (options.LoopbackHttpPort is { } loopbackPort)
             {
-                kestrel.Listen(IPAddress.Loopback, loopbackPort);
+                kestrel.Listen(IPAddress.Loopback, loopbackPort, listen => listen.Use(counting));
             }
         });
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         var authentication = new Authentication(auth, TimeProvider.System);
-        var endpoint = new DatabaseEndpoint(databases, RelaySettings.From(options), authentication, access);
+        var endpoint = new DatabaseEndpoint(databases, RelaySettings.From(options), authentication, access, usage);
         var endpoints = new Endpoints(
             endpoint,
             new AuthEndpoints(auth, TimeProvider.System),
             new RulesEndpoint(access, authentication, options.DefaultNamespace),
-            new FirebaseInit(options.ProjectId, options.DefaultNamespace),
+            new FirebaseInit(options.ProjectId, options.DefaultNamespace, options.StorageBucket),
             new AuthorityCertificate(options.CertificateAuthority),
             new StaticPages(options.WebRoot),
-            realtime);
+            realtime,
+            new GcsEndpoint(storage, authentication),
+            new FirebaseStorageEndpoint(storage, authentication),
+            new StatsEndpoint(usage, authentication));
         app.UseWebSockets();
         app.Run(context => Dispatch(context, endpoints));
         return app;
     }
 
     private sealed record Endpoints(
-        DatabaseEndpoint Database, AuthEndpoints Auth, RulesEndpoint Rules, FirebaseInit Init, AuthorityCertificate Authority, StaticPages Pages, WsEndpoint Realtime);
+        DatabaseEndpoint Database, AuthEndpoints Auth, RulesEndpoint Rules, FirebaseInit Init, AuthorityCertificate Authority, StaticPages Pages, WsEndpoint Realtime,
+        GcsEndpoint CloudStorage, FirebaseStorageEndpoint FirebaseStorage, StatsEndpoint Stats);
 
     /// <summary>
-    /// The one routing table. Order matters: the fixed paths come before the generic
-    /// <c>*.json</c> database route (<c>/__/firebase/init.json</c> and the rules are <c>.json</c> too).
+    /// The one routing table. Order matters: the fixed paths and the storage APIs' prefixes come
+    /// before the generic <c>*.json</c> database route (<c>/__/firebase/init.json</c>, the rules
+    /// and object names like <c>a.json</c> end in <c>.json</c> too).
     /// </summary>
     private static Task Dispatch(HttpContext context, Endpoints to)
     {
@@ -227,12 +257,20 @@ public sealed class RelayServer : IAsyncDisposable
             WsEndpoint.Path => to.Realtime.HandleAsync(context),
             AuthEndpoints.SignUpPath or AuthEndpoints.LookupPath or AuthEndpoints.DeletePath or AuthEndpoints.TokenPath => to.Auth.HandleAsync(context),
             RulesEndpoint.Path => to.Rules.HandleAsync(context),
+            StatsEndpoint.Path => to.Stats.HandleAsync(context),
             FirebaseInit.Path => to.Init.HandleAsync(context),
             AuthorityCertificate.DerPath or AuthorityCertificate.PemPath => to.Authority.HandleAsync(context),
+            _ when path.StartsWith(FirebaseStorageEndpoint.Prefix, StringComparison.Ordinal) => to.FirebaseStorage.HandleAsync(context),
+            _ when path.StartsWith(GcsEndpoint.JsonPrefix, StringComparison.Ordinal)
+                || path.StartsWith(GcsEndpoint.UploadPrefix, StringComparison.Ordinal)
+                || path.StartsWith(GcsEndpoint.DownloadPrefix, StringComparison.Ordinal) => to.CloudStorage.HandleAsync(context),
             _ when path.EndsWith(".json", StringComparison.Ordinal) => to.Database.HandleAsync(context, path[..^".json".Length]),
             _ => to.Pages.HandleAsync(context),
         };
     }
+
+    /// <summary>Whether <paramref name="name"/> is a Cloud Storage bucket name the relay accepts (for <see cref="RelayOptions.StorageBucket"/>).</summary>
+    public static bool IsValidBucketName(string name) => ObjectStore.IsValidBucketName(name);
 
     private static bool IsWildcard(string host) => host is "0.0.0.0" or "*" or "::";
 
@@ -284,6 +322,7 @@ public sealed class RelayServer : IAsyncDisposable
         await _app.DisposeAsync();
         _databases.Dispose();
         _realtime.Dispose();
+        _storage.Dispose();
         _auth.Dispose();
         _access.Dispose();
     }

@@ -11,7 +11,7 @@ using RemoteCam.Firebase;
 namespace RemoteCam.Cli.Commands;
 
 /// <summary>
-/// <c>remotecam rooms create|list|show|invite|revoke|rotate|ice|delete</c>: rooms and their invitations
+/// <c>remotecam rooms create|list|show|invite|revoke|rotate|ice|storage|delete</c>: rooms and their invitations
 /// (docs/pairing.md). One file per subcommand (<c>Rooms*Command.cs</c>); what they share is here.
 /// </summary>
 internal static class RoomsCommand
@@ -28,6 +28,7 @@ internal static class RoomsCommand
             RoomsRevokeCommand.Create(console, global),
             RoomsRotateCommand.Create(console, global),
             RoomsIceCommand.Create(console, global),
+            RoomsStorageCommand.Create(console, global),
             RoomsDeleteCommand.Create(console, global),
         };
 

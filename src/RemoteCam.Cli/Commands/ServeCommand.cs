@@ -29,6 +29,22 @@ internal static class ServeCommand
         {
             Description = "Security rules file, reloaded when it changes (default: database.rules.json in the current folder, when present).",
         };
+        var storageRules = new Option<string?>("--storage-rules")
+        {
+            Description = "Storage rules file for clips kept on the relay, reloaded when it changes (default: storage.rules in the current folder, when present; without one, only the admin may use storage).",
+        };
+        var storageBucket = new Option<string>("--storage-bucket")
+        {
+            Description = "The bucket the pages are told to use for clips kept on the relay.",
+            DefaultValueFactory = _ => "demo-remotecam.appspot.com",
+        };
+        storageBucket.Validators.Add(r =>
+        {
+            if (!RelayServer.IsValidBucketName(r.GetValueOrDefault<string>() ?? ""))
+            {
+                r.AddError("--storage-bucket must be a bucket name: 3 to 63 lowercase letters, digits, dots, dashes and underscores.");
+            }
+        });
         var acceptUnsigned = new Option<bool>("--accept-unsigned-tokens")
         {
             Description = "Emulator compatibility: accept unsigned (alg: none) ID tokens, as Firebase's emulators do. Anyone who can reach the relay can then claim any user id: for tools and tests only.",
@@ -59,7 +75,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run the embedded relay (Firebase Realtime Database protocol) and the pages until Ctrl+C.")
         {
-            host, port, data, rules, acceptUnsigned, snapshotAfter, web, lan, localPort, renewCa,
+            host, port, data, rules, storageRules, storageBucket, acceptUnsigned, snapshotAfter, web, lan, localPort, renewCa,
         };
         command.Validators.Add(r =>
         {
@@ -97,6 +113,16 @@ internal static class ServeCommand
                 return console.Fail($"the rules file {rulesFile} does not exist.");
             }
 
+            var storageRulesFile = parse.GetValue(storageRules);
+            if (storageRulesFile is null && File.Exists("storage.rules"))
+            {
+                storageRulesFile = "storage.rules";
+            }
+            else if (storageRulesFile is not null && !File.Exists(storageRulesFile))
+            {
+                return console.Fail($"the storage rules file {storageRulesFile} does not exist.");
+            }
+
             var webRoot = parse.GetValue(web) ?? ServeNetwork.InstalledPages();
             if (webRoot is not null && !Directory.Exists(webRoot))
             {
@@ -121,6 +147,8 @@ internal static class ServeCommand
             var options = new RelayOptions
             {
                 RulesFile = rulesFile,
+                StorageRulesFile = storageRulesFile,
+                StorageBucket = parse.GetValue(storageBucket)!,
                 AcceptUnsignedTokens = parse.GetValue(acceptUnsigned),
                 Host = onLan ? "*" : parse.GetValue(host)!,
                 Port = parse.GetValue(port) ?? (onLan ? ServeNetwork.DefaultLanPort : ServeNetwork.DefaultPort),
@@ -168,6 +196,9 @@ internal static class ServeCommand
                 await output.WriteLineAsync(rulesFile is null
                     ? "No rules file: every client may read and write everything (as the Firebase emulator without rules)."
                     : $"Security rules: {Path.GetFullPath(rulesFile)} (reloaded when it changes)");
+                await output.WriteLineAsync(storageRulesFile is null
+                    ? "No storage rules file: only the admin may store or read clips on the relay (pass --storage-rules storage.rules)."
+                    : $"Storage rules: {Path.GetFullPath(storageRulesFile)} (reloaded when it changes)");
                 if (rulesFile is null && onLan)
                 {
                     await output.WriteLineAsync("Warning: no rules file and --lan: every device on this network may read and write everything.");

@@ -158,6 +158,34 @@ internal sealed class Backend : IDisposable
         await ReadSuccessAsync(response, cancellationToken);
     }
 
+    /// <summary>
+    /// A relay's usage statistics as JSON (<c>GET /.settings/stats.json</c>, docs/relay.md "Usage
+    /// statistics"); with <paramref name="reset"/>, <c>DELETE</c> first, so a new measurement starts.
+    /// </summary>
+    public async Task<string> GetStatsAsync(bool reset, CancellationToken cancellationToken)
+    {
+        var url = new UriBuilder(DatabaseUrl);
+        url.Path = url.Path.TrimEnd('/') + "/.settings/stats.json";
+        var token = await Database.Auth.GetTokenAsync(cancellationToken);
+        foreach (var method in reset ? new[] { HttpMethod.Delete, HttpMethod.Get } : [HttpMethod.Get])
+        {
+            using var request = new HttpRequestMessage(method, url.Uri);
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await _http.SendAsync(request, cancellationToken);
+            var body = await ReadSuccessAsync(response, cancellationToken);
+            if (method == HttpMethod.Get)
+            {
+                return body;
+            }
+        }
+
+        throw new InvalidOperationException("unreachable");
+    }
+
     /// <summary>Creates an anonymous account, as a camera or viewer page would; throws <see cref="FirebaseException"/> with Google's error code on refusal.</summary>
     public async Task SignUpAnonymouslyAsync(Uri signUpUrl, CancellationToken cancellationToken)
     {

@@ -12,18 +12,24 @@ internal static class RoomSeal
 {
     private const int TagLength = 16;
 
-    public static string Seal(ReadOnlySpan<byte> viewerSecret, string roomId, string name, string plaintext)
+    public static string Seal(ReadOnlySpan<byte> viewerSecret, string roomId, string name, string plaintext) =>
+        SealWith(viewerSecret, roomId, Aad(roomId, name), plaintext);
+
+    /// <summary>The plaintext, or null when <paramref name="value"/> is not sealed for this room, name and secret.</summary>
+    public static string? Open(ReadOnlySpan<byte> viewerSecret, string roomId, string name, string value) =>
+        OpenWith(viewerSecret, roomId, Aad(roomId, name), value);
+
+    private static string SealWith(ReadOnlySpan<byte> viewerSecret, string roomId, byte[] aad, string plaintext)
     {
         var iv = RandomNumberGenerator.GetBytes(12);
         var clear = Encoding.UTF8.GetBytes(plaintext);
         var sealedBytes = new byte[clear.Length + TagLength];
         using var aes = new AesGcm(Key(viewerSecret, roomId), TagLength);
-        aes.Encrypt(iv, clear, sealedBytes.AsSpan(0, clear.Length), sealedBytes.AsSpan(clear.Length), Aad(roomId, name));
+        aes.Encrypt(iv, clear, sealedBytes.AsSpan(0, clear.Length), sealedBytes.AsSpan(clear.Length), aad);
         return "1." + Base64Url.Encode(iv) + "." + Base64Url.Encode(sealedBytes);
     }
 
-    /// <summary>The plaintext, or null when <paramref name="value"/> is not sealed for this room, name and secret.</summary>
-    public static string? Open(ReadOnlySpan<byte> viewerSecret, string roomId, string name, string value)
+    private static string? OpenWith(ReadOnlySpan<byte> viewerSecret, string roomId, byte[] aad, string value)
     {
         var parts = value.Split('.');
         if (parts.Length != 3 || parts[0] != "1" || !Base64Url.TryDecode(parts[1], out var iv) || iv.Length != 12
@@ -36,7 +42,7 @@ internal static class RoomSeal
         using var aes = new AesGcm(Key(viewerSecret, roomId), TagLength);
         try
         {
-            aes.Decrypt(iv, sealedBytes.AsSpan(0, clear.Length), sealedBytes.AsSpan(clear.Length), clear, Aad(roomId, name));
+            aes.Decrypt(iv, sealedBytes.AsSpan(0, clear.Length), sealedBytes.AsSpan(clear.Length), clear, aad);
         }
         catch (AuthenticationTagMismatchException)
         {
@@ -45,6 +51,14 @@ internal static class RoomSeal
 
         return Encoding.UTF8.GetString(clear);
     }
+
+    /// <summary>A camera's settings (docs/clips.md "Settings"): associated data <c>remotecam-seal-v1|{room}|settings|{camera}</c>.</summary>
+    public static string SealSettings(ReadOnlySpan<byte> viewerSecret, string roomId, string cameraUid, string json) =>
+        SealWith(viewerSecret, roomId, Encoding.UTF8.GetBytes($"remotecam-seal-v1|{roomId}|settings|{cameraUid}"), json);
+
+    /// <summary>The settings' JSON, or null when <paramref name="value"/> is not sealed for this room and camera.</summary>
+    public static string? OpenSettings(ReadOnlySpan<byte> viewerSecret, string roomId, string cameraUid, string value) =>
+        OpenWith(viewerSecret, roomId, Encoding.UTF8.GetBytes($"remotecam-seal-v1|{roomId}|settings|{cameraUid}"), value);
 
     private static byte[] Key(ReadOnlySpan<byte> viewerSecret, string roomId) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, viewerSecret.ToArray(), 32, Encoding.UTF8.GetBytes("remotecam-seal-v1"), Encoding.UTF8.GetBytes("room|" + roomId));

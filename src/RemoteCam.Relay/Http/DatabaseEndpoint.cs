@@ -10,6 +10,7 @@ using RemoteCam.Relay.Data;
 using RemoteCam.Relay.Engine;
 using RemoteCam.Relay.Rules;
 using RemoteCam.Relay.Transports.Sse;
+using RemoteCam.Relay.Usage;
 
 using static RemoteCam.Relay.Http.Responses;
 
@@ -19,7 +20,7 @@ namespace RemoteCam.Relay.Http;
 /// The RTDB REST API at <c>/&lt;path&gt;.json</c>: GET (or a stream with
 /// <c>Accept: text/event-stream</c>), PUT, POST, PATCH and DELETE, one handler per verb.
 /// </summary>
-internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings settings, Authentication authentication, AccessControl access)
+internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings settings, Authentication authentication, AccessControl access, UsageMeter usage)
 {
     public async Task HandleAsync(HttpContext context, string pathWithoutJson)
     {
@@ -57,9 +58,12 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
             return;
         }
 
+        // Counted like Firebase bills: every request that reached the database, refused ones too.
+        var streaming = request.Method == "GET" && IsStreamRequest(context.Request);
+        usage.Received(name, request.Path.Keys, context.Request.ContentLength ?? 0, write: request.Method != "GET");
         switch (request.Method)
         {
-            case "GET" when IsStreamRequest(context.Request):
+            case "GET" when streaming:
                 await StreamAsync(context, request, database, who);
                 break;
             case "GET":
@@ -77,6 +81,11 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
             case "DELETE":
                 await DeleteAsync(context, request, database, who, ifMatch.Length > 0 ? ifMatch : null, wantsETag);
                 break;
+        }
+
+        if (!streaming)
+        {
+            usage.Sent(name, request.Path.Keys, context.Response.ContentLength ?? 0);
         }
     }
 
@@ -302,6 +311,7 @@ internal sealed class DatabaseEndpoint(DatabaseRegistry databases, RelaySettings
                 while (stream.TryDequeue(out var frame))
                 {
                     output.Write(frame);
+                    usage.Sent(database.Name, request.Path.Keys, frame.Length);
                 }
 
                 var flushed = await output.FlushAsync(aborted);

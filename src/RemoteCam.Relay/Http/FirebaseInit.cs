@@ -13,7 +13,7 @@ namespace RemoteCam.Relay.Http;
 /// checked first (a name, an IPv4 address or a bracketed IPv6 address, optionally with a port),
 /// so nothing a client sends can change the JSON's shape.
 /// </summary>
-internal sealed partial class FirebaseInit(string projectId, string defaultNamespace)
+internal sealed partial class FirebaseInit(string projectId, string defaultNamespace, string storageBucket)
 {
     public const string Path = "/__/firebase/init.json";
 
@@ -45,6 +45,9 @@ internal sealed partial class FirebaseInit(string projectId, string defaultNames
             writer.WriteString("apiKey", ApiKey);
             writer.WriteString("databaseURL", $"{origin}/?ns={defaultNamespace}");
             writer.WriteString("authEmulatorUrl", origin);
+            // Clips kept on the relay: the pages talk Firebase Storage's REST API to this origin.
+            writer.WriteString("storageBucket", storageBucket);
+            writer.WriteString("storageEmulatorUrl", origin);
             // The relay serves one machine or a LAN, where peers reach each other by host
             // candidates: no STUN server, so nothing is looked up outside the network.
             writer.WriteStartArray("iceServers");

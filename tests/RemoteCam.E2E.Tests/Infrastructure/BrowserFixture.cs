@@ -46,7 +46,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// treating <paramref name="origin"/> (the relay on a test network address, plain HTTP) as secure so the camera works there.
     /// Host resolution stays closed except for the origin's address (IP literals go through the resolver rules too).
     /// </summary>
-    internal Task<IBrowser> LaunchInNetworkAsync(UdpBlockedNetwork network, string networkNamespace, Uri origin, IEnumerable<string>? extraArgs = null)
+    internal Task<IBrowser> LaunchInNetworkAsync(INetworkNamespaces network, string networkNamespace, Uri origin, IEnumerable<string>? extraArgs = null)
     {
         var resolverRules = DebianChromium.Flags.Single(f => f.StartsWith("--host-resolver-rules=", StringComparison.Ordinal));
         return DebianChromium.LaunchAsync(

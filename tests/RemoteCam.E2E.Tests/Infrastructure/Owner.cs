@@ -28,6 +28,14 @@ internal sealed class Owner : IDisposable
         return owner;
     }
 
+    /// <summary>Runs <c>remotecam init --relay</c> for the relay at <paramref name="url"/> with its admin key (a relay in its own process).</summary>
+    public static async Task<Owner> ForRelayAsync(Uri url, string adminKey)
+    {
+        var owner = new Owner();
+        await owner.RunAsync("init", "--relay", url.ToString(), "--admin-key", adminKey, "--profile", "e2e");
+        return owner;
+    }
+
     /// <summary>Runs a command with <c>--json</c> and returns its output; fails the test if the command failed.</summary>
     public async Task<JsonElement> RunJsonAsync(params string[] args)
     {

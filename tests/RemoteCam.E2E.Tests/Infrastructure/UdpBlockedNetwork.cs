@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace RemoteCam.E2E.Tests.Infrastructure;
 
@@ -20,7 +18,7 @@ namespace RemoteCam.E2E.Tests.Infrastructure;
 /// the namespaces (and with them the veth pairs) and the wrapper scripts; namespaces left by a
 /// test process that died are deleted by the next one.
 /// </summary>
-internal sealed class UdpBlockedNetwork : IAsyncDisposable
+internal sealed class UdpBlockedNetwork : INetworkNamespaces
 {
     private const string Prefix = "rcub-";
     private readonly string _folder;
@@ -45,14 +43,14 @@ internal sealed class UdpBlockedNetwork : IAsyncDisposable
     public static async Task<UdpBlockedNetwork> CreateAsync()
     {
         var ip = Ip.Locate();
-        if (!IsRoot())
+        if (!Ip.IsRoot())
         {
             throw new InvalidOperationException("The UDP-blocked network tests make network namespaces and veth pairs: run them as root (sudo ./test.sh). See docs/testing.md.");
         }
 
-        await RemoveStaleAsync(ip);
+        await Ip.RemoveStaleAsync(ip, Prefix);
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
-        var (a, b) = await FreeSubnetAsync(ip);
+        var (a, b) = await Ip.FreeSubnetAsync(ip);
         string Address(int host) => string.Create(CultureInfo.InvariantCulture, $"10.{a}.{b}.{host}");
         var pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         var camera = $"{Prefix}{pid}-{id}-cam";
@@ -80,22 +78,7 @@ internal sealed class UdpBlockedNetwork : IAsyncDisposable
     /// An executable that runs chromium inside <paramref name="networkNamespace"/>: a script
     /// <c>exec ip netns exec NS chromium "$@"</c>, for Playwright's ExecutablePath.
     /// </summary>
-    public string ChromiumIn(string networkNamespace)
-    {
-        var script = Path.Combine(_folder, $"chromium-{networkNamespace}");
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        }
-
-        using (var writer = new StreamWriter(script, Encoding.ASCII, options))
-        {
-            writer.Write($"#!/bin/sh\nexec '{Ip.Locate()}' netns exec '{networkNamespace}' '{RemoteCam.Testing.DebianChromium.Locate()}' \"$@\"\n");
-        }
-
-        return script;
-    }
+    public string ChromiumIn(string networkNamespace) => Ip.ChromiumScript(_folder, networkNamespace);
 
     /// <summary>The routing rules of a namespace, for failure messages.</summary>
     public Task<string> RulesAsync(string networkNamespace) => Ip.RunAsync(Ip.Locate(), "-n", networkNamespace, "rule", "list");
@@ -136,77 +119,5 @@ internal sealed class UdpBlockedNetwork : IAsyncDisposable
         // The "firewall": every UDP packet leaving the namespace goes nowhere; local delivery (rule 0) is untouched.
         await Ip.RunAsync(ip, "-n", name, "-4", "rule", "add", "pref", "100", "ipproto", "udp", "blackhole");
         await Ip.RunAsync(ip, "-n", name, "-6", "rule", "add", "pref", "100", "ipproto", "udp", "blackhole");
-    }
-
-    /// <summary>Namespaces of ours whose test process is gone (it was killed before it could clean up).</summary>
-    private static async Task RemoveStaleAsync(string ip)
-    {
-        var list = await Ip.RunAsync(ip, "netns", "list");
-        foreach (var line in list.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var name = line.Split(' ')[0];
-            if (name.StartsWith(Prefix, StringComparison.Ordinal)
-                && int.TryParse(name[Prefix.Length..].Split('-')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
-                && pid != Environment.ProcessId
-                && !Directory.Exists($"/proc/{pid}"))
-            {
-                await Ip.TryAsync(ip, "netns", "delete", name);
-            }
-        }
-    }
-
-    /// <summary>A 10.a.b.0/29 no address or route of this machine touches.</summary>
-    private static async Task<(int A, int B)> FreeSubnetAsync(string ip)
-    {
-        var used = await Ip.RunAsync(ip, "-4", "addr") + await Ip.RunAsync(ip, "-4", "route");
-        for (var tries = 0; tries < 50; tries++)
-        {
-            var a = RandomNumberGenerator.GetInt32(200, 255);
-            var b = RandomNumberGenerator.GetInt32(0, 256);
-            if (!used.Contains($"10.{a}.{b}.", StringComparison.Ordinal) && !used.Contains($"10.{a}.0.0/16", StringComparison.Ordinal) && !used.Contains("10.0.0.0/8", StringComparison.Ordinal))
-            {
-                return (a, b);
-            }
-        }
-
-        throw new InvalidOperationException("No free 10.x.y.0/29 for the test networks: " + used);
-    }
-
-    private static bool IsRoot() => File.ReadAllLines("/proc/self/status").Any(l => l.StartsWith("Uid:", StringComparison.Ordinal) && l.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1] == "0");
-
-    /// <summary>iproute2's <c>ip</c>, run as a process.</summary>
-    private static class Ip
-    {
-        public static string Locate() =>
-            (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-                .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
-                .Select(folder => Path.Combine(folder, "ip"))
-                .FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("iproute2's 'ip' is needed for the UDP-blocked network tests: install Debian's package ('apt-get install iproute2'). See docs/testing.md.");
-
-        public static async Task<string> RunAsync(string ip, params string[] arguments)
-        {
-            var (code, output) = await ExecuteAsync(ip, arguments);
-            return code == 0 ? output : throw new InvalidOperationException($"ip {string.Join(' ', arguments)} exited {code}: {output}");
-        }
-
-        public static async Task TryAsync(string ip, params string[] arguments) => await ExecuteAsync(ip, arguments);
-
-        private static async Task<(int Code, string Output)> ExecuteAsync(string ip, string[] arguments)
-        {
-            var start = new ProcessStartInfo(ip) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("ip did not start");
-            var output = new StringBuilder();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            output.Append(await stdout).Append(await stderr);
-            return (process.ExitCode, output.ToString());
-        }
     }
 }

@@ -19,7 +19,7 @@ public sealed class FirebaseInitTests(RelayFixture relay) : IClassFixture<RelayF
         Assert.StartsWith("application/json", response.ContentType, StringComparison.Ordinal);
         Assert.Equal("no-cache", response.Header("Cache-Control"));
         JsonAssert.Equal(
-            $$"""{"projectId":"demo-remotecam","apiKey":"remotecam-relay","databaseURL":"{{origin}}/?ns=remotecam","authEmulatorUrl":"{{origin}}","iceServers":[]}""",
+            $$"""{"projectId":"demo-remotecam","apiKey":"remotecam-relay","databaseURL":"{{origin}}/?ns=remotecam","authEmulatorUrl":"{{origin}}","storageBucket":"demo-remotecam.appspot.com","storageEmulatorUrl":"{{origin}}","iceServers":[]}""",
             response.Body);
     }
 

@@ -1,5 +1,5 @@
-// The camera's presence in the room (docs/protocol.md "Presence"): a heartbeat every 30 s and
-// when the page is shown again, with the battery; "offline" when the page goes away. The echo of
+// The camera's presence in the room (docs/protocol.md "Presence"): a heartbeat every 30 s, when
+// its connection comes back and when the page is shown again, with the battery; "offline" when the page goes away. The echo of
 // each write gives the server's clock.
 import { currentBattery } from '../lib/battery';
 import { deviceName } from '../lib/device';
@@ -54,6 +54,13 @@ export class Presence {
   /** Beats every 30 s, when the page is shown again, and says "offline" when it goes. */
   start(): void {
     this.timer = window.setInterval(() => this.beat(), HEARTBEAT_MS);
+    // Back online after a drop (the network, or the database restarted): beat at once, so that
+    // viewers see the camera fresh without waiting for the next heartbeat.
+    let away = false;
+    this.access.db.bus.on('net', (n) => {
+      if (n === 'online' && away) this.beat();
+      away = n !== 'online';
+    });
     window.addEventListener('pagehide', () => {
       if (!this.access.ended) this.access.db.sendOnUnload('PUT', this.path, this.value(false));
     });

@@ -10,7 +10,7 @@ import { loadChunk } from '../lib/chunks';
 import type { ClipEntry, ClipKeys } from '../lib/clip';
 import * as paths from '../lib/paths';
 import { Json } from '../lib/rtdb';
-import { openCameraValue, sealCameraValue } from '../lib/seal';
+import { openSettings, sealCameraValue, sealSettings } from '../lib/seal';
 import { CameraSettings, DEFAULT_SETTINGS, QUALITY, parseSettings } from '../lib/settings';
 import type { RoomAccess } from '../lib/startup';
 import type { RecordingController, RecordingState } from '../record/controller';
@@ -239,7 +239,7 @@ export class CameraRecording {
     if (typeof v !== 'string') return;
     let s: CameraSettings;
     try {
-      s = parseSettings(JSON.parse(await openCameraValue(a.key, a.room, a.uid, 'settings', v)), DEFAULT_SETTINGS);
+      s = parseSettings(JSON.parse(await openSettings(a.key, a.room, a.uid, v)), DEFAULT_SETTINGS);
     } catch (e) {
       console.warn('Ignored settings that do not open with the room key', e);
       return;
@@ -266,7 +266,7 @@ export class CameraRecording {
     this.apply();
     const a = this.access;
     if (!a) return;
-    sealCameraValue(a.key, a.room, a.uid, 'settings', JSON.stringify(this.settings))
+    sealSettings(a.key, a.room, a.uid, JSON.stringify(this.settings))
       .then((sealed) => a.db.put(paths.settings(a.room, a.uid), sealed))
       .catch((e) => this.failed(new Error('the setting applies on this phone, but the room did not take it: ' + (e instanceof Error ? e.message : e))));
   }

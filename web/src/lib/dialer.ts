@@ -15,6 +15,11 @@ export class Dialer {
   current: ViewerCall | null = null;
   /** Why the last call ended without ever connecting ('' once a call connects): shown while calling again. */
   lastFailure = '';
+  /**
+   * A live call broke (its connection dropped and did not come back): true until a call connects
+   * again, so that the page can say the connection was lost while it calls again.
+   */
+  lost = false;
   private failures = 0;
   private retry: number | undefined;
   private stopped = false;
@@ -41,9 +46,12 @@ export class Dialer {
     const call = new ViewerCall(this.ctx, this.cameraUid);
     this.current = call;
     let connected = false;
+    let broken = false;
     call.bus.on('state', (s) => {
+      broken = s === 'reconnecting';
       if (s !== 'connected') return;
       connected = true;
+      this.lost = false;
       this.failures = 0;
       this.lastFailure = '';
     });
@@ -51,6 +59,7 @@ export class Dialer {
       if (this.current !== call) return;
       this.current = null;
       if (!connected) this.lastFailure = reason;
+      if (broken) this.lost = true;
       if (this.stopped) return;
       // Jitter, so that calls to several cameras that failed together do not retry together.
       const delay = Math.min(30000, 1000 * Math.pow(2, this.failures++)) * (0.8 + 0.4 * Math.random());

@@ -64,7 +64,20 @@ export function openStill(key: CryptoKey, roomId: string, cameraUid: string, n: 
   return openBytes(key, stillAad(roomId, cameraUid, n), value);
 }
 
-/** A camera's sealed value `name` ("settings", "rec"), bound to its room, camera and name. */
+/** A camera's settings (docs/clips.md "Settings"), bound to its room and camera. */
+function settingsAad(roomId: string, cameraUid: string): Bytes {
+  return utf8('remotecam-seal-v1|' + roomId + '|settings|' + cameraUid);
+}
+
+export function sealSettings(key: CryptoKey, roomId: string, cameraUid: string, json: string): Promise<string> {
+  return sealWith(key, settingsAad(roomId, cameraUid), json);
+}
+
+export function openSettings(key: CryptoKey, roomId: string, cameraUid: string, value: string): Promise<string> {
+  return openWith(key, settingsAad(roomId, cameraUid), value);
+}
+
+/** A camera's sealed value `name` ("rec": the recording state in its presence), bound to its room, camera and name. */
 function cameraAad(roomId: string, cameraUid: string, name: string): Bytes {
   return utf8('remotecam-seal-v1|' + roomId + '|camera|' + cameraUid + '|' + name);
 }

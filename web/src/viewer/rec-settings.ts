@@ -3,7 +3,7 @@
 // room key at settings/{camera}; the camera follows them within a second or two.
 import { Db } from '../lib/rtdb';
 import * as paths from '../lib/paths';
-import { openCameraValue, sealCameraValue } from '../lib/seal';
+import { openSettings, sealSettings } from '../lib/seal';
 import { CameraSettings, DEFAULT_SETTINGS, QUALITY, QualityName, parseSettings } from '../lib/settings';
 
 const panel = document.getElementById('rec-panel')!;
@@ -57,7 +57,7 @@ export class SettingsPanel {
     try {
       const v = await this.ctx.db.get(paths.settings(this.ctx.room, camera));
       if (typeof v === 'string') {
-        s = parseSettings(JSON.parse(await openCameraValue(this.ctx.key, this.ctx.room, camera, 'settings', v)), DEFAULT_SETTINGS);
+        s = parseSettings(JSON.parse(await openSettings(this.ctx.key, this.ctx.room, camera, v)), DEFAULT_SETTINGS);
         fromRoom = true;
       }
     } catch (e) {
@@ -92,7 +92,7 @@ export class SettingsPanel {
     );
     message.textContent = 'Saving…';
     try {
-      const sealed = await sealCameraValue(this.ctx.key, this.ctx.room, camera, 'settings', JSON.stringify(s));
+      const sealed = await sealSettings(this.ctx.key, this.ctx.room, camera, JSON.stringify(s));
       await this.ctx.db.put(paths.settings(this.ctx.room, camera), sealed);
       this.current = s;
       message.textContent = 'Saved: the camera applies them within a few seconds while it is online (or when it comes back).';

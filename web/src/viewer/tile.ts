@@ -214,7 +214,7 @@ export class CameraTile {
 
   private showCall(call: ViewerCall): void {
     const dialer = this.dialer;
-    this.showCallLine('calling…' + (dialer.lastFailure ? ' (last attempt: ' + dialer.lastFailure + ')' : ''));
+    this.showCallLine(callWords('calling', dialer.lost) + (dialer.lastFailure ? ' (last attempt: ' + dialer.lastFailure + ')' : ''));
     this.verify.textContent = '';
     this.controls.attach(call);
     call.bus.on('media', (m) => {
@@ -226,7 +226,7 @@ export class CameraTile {
     let trouble = '';
     const showState = (s: string): void => {
       const why = trouble || (dialer.lastFailure ? 'last attempt: ' + dialer.lastFailure : '');
-      this.showCallLine(s === 'connected' ? 'live · code' : s === 'ended' ? '' : s + '…' + (why ? ' (' + why + ')' : ''));
+      this.showCallLine(s === 'connected' ? 'live · code' : s === 'ended' ? '' : callWords(s, dialer.lost) + (why ? ' (' + why + ')' : ''));
     };
     call.bus.on('state', (s) => {
       if (s === 'connected') this.stopStills();
@@ -240,7 +240,7 @@ export class CameraTile {
     call.bus.on('ended', (reason) => {
       this.video.srcObject = null;
       this.verify.textContent = '';
-      this.showCallLine(reason);
+      this.showCallLine(dialer.lost ? 'Connection lost (' + reason.replace(/\.$/, '') + '), calling again…' : reason);
       if (call.noPath) this.wantStills();
     });
   }
@@ -297,4 +297,14 @@ export class CameraTile {
     this.dialer.hangUpOnUnload();
     this.stopStills(true);
   }
+}
+
+/**
+ * The words for a call's state: a connection that dropped says so ("Connection lost") while the
+ * page reconnects or calls again by itself, so nobody thinks they must do something.
+ */
+function callWords(state: string, lost: boolean): string {
+  if (state === 'reconnecting') return 'Connection lost, reconnecting…';
+  if (lost) return 'Connection lost, calling again…';
+  return state + '…';
 }

@@ -17,7 +17,7 @@ namespace RemoteCam.Relay.Transports.WebSocket;
 /// <see cref="RelayOptions.WebSocketPingTimeout"/>. A reconnect naming its previous session in
 /// <c>ls</c> ends that session (running its onDisconnect) before this one's handshake.
 /// </summary>
-internal sealed class WsEndpoint(DatabaseRegistry databases, AccessControl access, Authentication authentication, RelayOptions options, string? dataDirectory) : IDisposable
+internal sealed class WsEndpoint(DatabaseRegistry databases, AccessControl access, Authentication authentication, RelayOptions options, string? dataDirectory, Usage.UsageMeter usage) : IDisposable
 {
     public const string Path = "/.ws";
 
@@ -81,7 +81,7 @@ internal sealed class WsEndpoint(DatabaseRegistry databases, AccessControl acces
         }
 
         var session = new WsSession(NewSessionId(), new WsSessionContext(
-            database, StoreFor(name), authentication, () => access.RulesFor(name)?.Rules, _limits, context.Connection.RemoteIpAddress, host));
+            database, StoreFor(name), authentication, () => access.RulesFor(name)?.Rules, _limits, context.Connection.RemoteIpAddress, host, usage));
         _sessions[session.Id] = session;
         try
         {

@@ -15,13 +15,16 @@ internal sealed class WsOutbox
     /// <summary>Firebase's frame size: longer messages go as a frame count, then the pieces.</summary>
     public const int MaxFrameChars = 16384;
 
+    private readonly Action<byte[]>? _sent;
     private readonly Channel<Outgoing> _items;
     private readonly long _maxBytes;
     private readonly CancellationTokenSource _overflowed = new();
     private long _bytes;
 
-    public WsOutbox(int maxMessages, long maxBytes)
+    /// <param name="sent">Told of every message once it is on the socket (usage statistics).</param>
+    public WsOutbox(int maxMessages, long maxBytes, Action<byte[]>? sent = null)
     {
+        _sent = sent;
         _maxBytes = maxBytes;
         _items = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(maxMessages)
         {
@@ -58,6 +61,7 @@ internal sealed class WsOutbox
                 if (message is not null)
                 {
                     await SendAsync(socket, message, cancellationToken);
+                    _sent?.Invoke(message);
                 }
             }
         }

@@ -17,7 +17,8 @@ internal sealed record WsSessionContext(
     Func<RuleSet?> Rules,
     WsLimits Limits,
     IPAddress? Remote,
-    string Host);
+    string Host,
+    Usage.UsageMeter Usage);
 
 /// <summary>The per-connection bounds (docs/relay.md, "WebSocket protocol").</summary>
 internal sealed record WsLimits(int MaxListens, int MaxMessageBytes, int MaxQueuedMessages, long MaxQueuedBytes);
@@ -39,7 +40,7 @@ internal sealed partial class WsSession
     {
         Id = id;
         _context = context;
-        Outbox = new WsOutbox(context.Limits.MaxQueuedMessages, context.Limits.MaxQueuedBytes);
+        Outbox = new WsOutbox(context.Limits.MaxQueuedMessages, context.Limits.MaxQueuedBytes, message => WsUsage.Sent(context.Usage, context.Database.Name, message));
     }
 
     /// <summary>The session id sent in the handshake; a reconnecting client names it in <c>ls</c>.</summary>
@@ -183,6 +184,7 @@ internal sealed partial class WsSession
 
                     return true;
                 case "d":
+                    WsUsage.Received(_context.Usage, Database.Name, data, bytes.Length);
                     return TryRequest(data, out error);
                 default:
                     error = $"Invalid message type \"{type.GetString()}\".";
