@@ -54,11 +54,24 @@ internal sealed class Device : IAsyncDisposable
 
     public static async Task<Device> OpenAsync(string name, IBrowserContext context) => new(name, context, await context.NewPageAsync());
 
-    /// <summary>A new device in <paramref name="browser"/>: its own browser context with one page.</summary>
-    public static async Task<Device> NewAsync(string name, IBrowser browser, BrowserNewContextOptions? options = null)
+    /// <summary>
+    /// A new device in <paramref name="browser"/>: its own browser context with one page. A camera
+    /// page there starts with motion detection off (as if its owner had turned it off) unless
+    /// <paramref name="detectMotion"/>: a new camera records motion by default, and recording the fake
+    /// camera's moving picture in every test would cost each test an encoder and uploads
+    /// (docs/testing.md). ClipFlowTests checks the real default.
+    /// <paramref name="options"/> are the context's (e.g. a proxy, bypassing CSP).
+    /// </summary>
+    public static async Task<Device> NewAsync(string name, IBrowser browser, BrowserNewContextOptions? options = null, bool detectMotion = false)
     {
         var context = await browser.NewContextAsync(options);
         context.SetDefaultTimeout(30_000);
+        if (!detectMotion)
+        {
+            await context.AddInitScriptAsync(
+                "try { if (!localStorage.getItem('remotecam.camera.settings')) localStorage.setItem('remotecam.camera.settings', JSON.stringify({ detection: false })); } catch (e) { }");
+        }
+
         return await OpenAsync(name, context);
     }
 

@@ -3,7 +3,8 @@ namespace RemoteCam.Relay.Tests.Rules;
 /// <summary>
 /// database.rules.json over HTTP: the clips of docs/clips.md. <c>events</c>, <c>thumbs</c> and (database
 /// target) <c>clips/{camera}/{clip}/{n}</c> are read by members and written only by that camera, each value
-/// once, and deleted only by that camera; <c>settings/{camera}</c> is written by viewers and read by members;
+/// once, and deleted by that camera or the room's viewers (the owner's devices); <c>settings/{camera}</c> is
+/// written by viewers and that camera itself, and read by members;
 /// <c>meta/storage</c> only by the owner (admin).
 /// </summary>
 public sealed class RoomRulesClipsTests(RoomRulesFixture fixture) : IClassFixture<RoomRulesFixture>
@@ -85,9 +86,14 @@ public sealed class RoomRulesClipsTests(RoomRulesFixture fixture) : IClassFixtur
         var foreign = await fixture.NewMemberAsync(await fixture.CreateRoomAsync(), "camera");
         foreach (var who in new[] { s.OtherCamera, s.Viewer, s.Stranger, foreign, null })
         {
-            await fixture.AssertRefusedAsync(s.Room, "DELETE", s.Event, null, who);
-            await fixture.AssertRefusedAsync(s.Room, "DELETE", s.Clip, null, who);
-            await fixture.AssertRefusedAsync(s.Room, "DELETE", s.Clip + "/0", null, who);
+            if (who != s.Viewer)
+            {
+                // The room's viewers (the owner's devices) may delete a clip: below.
+                await fixture.AssertRefusedAsync(s.Room, "DELETE", s.Event, null, who);
+                await fixture.AssertRefusedAsync(s.Room, "DELETE", s.Clip, null, who);
+                await fixture.AssertRefusedAsync(s.Room, "DELETE", s.Clip + "/0", null, who);
+            }
+
             await fixture.AssertRefusedAsync(s.Room, "PUT", s.Clip + "/1", Chunk(), who);
             await fixture.AssertRefusedAsync(s.Room, "PUT", s.Thumb, Thumb, who);
             await fixture.AssertRefusedAsync(s.Room, "PUT", $"rooms/{s.Room.Id}/events/{s.Camera.Uid}/1765000000001-AbCdEfGhIj", Entry, who);
@@ -99,6 +105,14 @@ public sealed class RoomRulesClipsTests(RoomRulesFixture fixture) : IClassFixtur
             await fixture.AssertRefusedAsync(s.Room, "PUT", $"rooms/{s.Room.Id}/events/{who.Uid}/{ClipId}", Entry, who);
             await fixture.AssertRefusedAsync(s.Room, "PUT", $"rooms/{s.Room.Id}/clips/{who.Uid}/{ClipId}/0", Chunk(), who);
         }
+
+        // A viewer of the room deletes the clip (the viewer page's Delete): entry, thumbnail, chunks.
+        await fixture.AssertAllowedAsync("PUT", s.Thumb, Thumb, s.Camera);
+        await fixture.AssertAllowedAsync("DELETE", s.Event, null, s.Viewer);
+        await fixture.AssertAllowedAsync("DELETE", s.Thumb, null, s.Viewer);
+        await fixture.AssertAllowedAsync("DELETE", s.Clip, null, s.Viewer);
+        Assert.Equal("null", await fixture.AdminReadAsync(s.Clip));
+        await fixture.AssertAllowedAsync("PUT", s.Event, Entry, s.Camera);
 
         // A camera removed from the room (rotation ends its membership) cannot add or delete any more.
         await fixture.RotateAsync(s.Room);
@@ -154,7 +168,9 @@ public sealed class RoomRulesClipsTests(RoomRulesFixture fixture) : IClassFixtur
 
         await fixture.AssertUnreadableAsync(s.Settings, s.Stranger);
         await fixture.AssertUnreadableAsync($"rooms/{s.Room.Id}/settings", null);
-        foreach (var who in new[] { s.Camera, s.OtherCamera, s.Stranger, null })
+        // The camera itself writes its own (its page's switch); no other camera, no stranger.
+        await fixture.AssertAllowedAsync("PUT", s.Settings, "\"1.aXZpdml2aXZpdml2.bmV4dA\"", s.Camera);
+        foreach (var who in new[] { s.OtherCamera, s.Stranger, null })
         {
             await fixture.AssertRefusedAsync(s.Room, "PUT", s.Settings, Sealed, who);
         }

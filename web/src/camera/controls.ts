@@ -10,6 +10,8 @@ import { takeSnapshot } from './snapshot';
 export interface ControlHooks {
   /** A viewer started or stopped talking. */
   talk(call: CameraCall, on: boolean): void;
+  /** A viewer asked for a clip now ("Record now"). */
+  recordNow(): Promise<void>;
 }
 
 export class CameraControls {
@@ -58,6 +60,13 @@ export class CameraControls {
       this.snaps = this.snaps.then(() => this.snap(c, m.id));
     } else if (m.t === 'talk') {
       this.hooks.talk(call, m.on);
+    } else if (m.t === 'record') {
+      try {
+        await this.hooks.recordNow();
+        c.send({ t: 'done', re: m.id });
+      } catch (e) {
+        c.send({ t: 'error', re: m.id, message: 'Not recording: ' + (e instanceof Error ? e.message : String(e)) });
+      }
     }
   }
 

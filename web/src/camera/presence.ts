@@ -18,6 +18,8 @@ export class Presence {
   serverOffset = 0;
   /** Told the new offset after each heartbeat that echoed the server's time. */
   onOffset: (offset: number) => void = () => undefined;
+  /** The sealed recording state to carry in each heartbeat ('' for none). */
+  rec: () => string = () => '';
 
   constructor(private readonly access: RoomAccess) {
     access.bus.on('ended', () => clearInterval(this.timer));
@@ -31,6 +33,8 @@ export class Presence {
     const value: { [k: string]: Json } = { name: deviceName(), online, lastSeen: { '.sv': 'timestamp' } };
     const b = currentBattery();
     if (b) value.battery = { level: b.level, charging: b.charging };
+    const rec = this.rec();
+    if (rec) value.rec = rec;
     return value;
   }
 

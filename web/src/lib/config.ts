@@ -10,6 +10,9 @@ export interface BackendConfig {
   identityBase: string;
   secureTokenBase: string;
   iceServers: RTCIceServer[];
+  /** Firebase Storage for clips (docs/clips.md): the bucket, and the REST base (Google's, or the relay's own origin). */
+  storageBucket: string | null;
+  storageBase: string;
 }
 
 export const DEFAULT_ICE_SERVERS: RTCIceServer[] = [{ urls: 'stun:stun.l.google.com:19302' }];
@@ -94,5 +97,8 @@ export function parseConfig(json: unknown): BackendConfig {
       if (s && typeof s === 'object' && (typeof s.urls === 'string' || Array.isArray(s.urls))) iceServers.push(s as RTCIceServer);
     }
   }
-  return { projectId, apiKey, databaseBase, ns, identityBase, secureTokenBase, iceServers };
+  const storageBucket = typeof o.storageBucket === 'string' && o.storageBucket ? o.storageBucket : null;
+  const storageBase =
+    typeof o.storageEmulatorUrl === 'string' && o.storageEmulatorUrl ? o.storageEmulatorUrl.replace(/\/+$/, '') : 'https://firebasestorage.googleapis.com';
+  return { projectId, apiKey, databaseBase, ns, identityBase, secureTokenBase, iceServers, storageBucket, storageBase };
 }

@@ -61,6 +61,7 @@ export type ControlMessage =
   | { v: 1; t: 'set'; id: number; set: SetRequest }
   | { v: 1; t: 'snap'; id: number }
   | { v: 1; t: 'talk'; on: boolean }
+  | { v: 1; t: 'record'; id: number }
   | { v: 1; t: 'state'; name: string; caps: Caps; state: CamState }
   | { v: 1; t: 'done'; re: number }
   | { v: 1; t: 'error'; re: number; message: string }
@@ -154,6 +155,8 @@ export function parseControl(text: string): ControlMessage | null {
       return isNum(m.id) ? { v: 1, t: 'snap', id: m.id } : null;
     case 'talk':
       return typeof m.on === 'boolean' ? { v: 1, t: 'talk', on: m.on } : null;
+    case 'record':
+      return isNum(m.id) ? { v: 1, t: 'record', id: m.id } : null;
     case 'state': {
       const caps = parseCaps(m.caps);
       const state = parseState(m.state);

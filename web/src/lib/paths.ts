@@ -110,3 +110,8 @@ export function settings(roomId: string, cameraUid: string): string {
 export function invite(roomId: string, inviteId: string): string {
   return 'pairing/' + roomId + '/invites/' + inviteId;
 }
+
+/** A camera's sealed recording state in its presence: recording, detection, clips waiting, motion now. */
+export function cameraRec(roomId: string, cameraUid: string): string {
+  return camera(roomId, cameraUid) + '/rec';
+}

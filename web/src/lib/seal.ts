@@ -96,6 +96,19 @@ export function openSettings(key: CryptoKey, roomId: string, cameraUid: string, 
   return openWith(key, settingsAad(roomId, cameraUid), value);
 }
 
+/** A camera's sealed value `name` ("rec": the recording state in its presence), bound to its room, camera and name. */
+function cameraAad(roomId: string, cameraUid: string, name: string): Bytes {
+  return utf8('remotecam-seal-v1|' + roomId + '|camera|' + cameraUid + '|' + name);
+}
+
+export function sealCameraValue(key: CryptoKey, roomId: string, cameraUid: string, name: string, plaintext: string): Promise<string> {
+  return sealWith(key, cameraAad(roomId, cameraUid, name), plaintext);
+}
+
+export function openCameraValue(key: CryptoKey, roomId: string, cameraUid: string, name: string, value: string): Promise<string> {
+  return openWith(key, cameraAad(roomId, cameraUid, name), value);
+}
+
 function sealWith(key: CryptoKey, additionalData: Bytes, plaintext: string): Promise<string> {
   return sealBytes(key, additionalData, utf8(plaintext));
 }

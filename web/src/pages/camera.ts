@@ -54,8 +54,8 @@ const talk = new CameraTalk(
   () => inbox,
   () => (media && media.getAudioTracks()[0]) || null,
 );
-const controls = new CameraControls(camera, preview, { talk: (call, on) => talk.set(call, on) });
 const recording = new CameraRecording(preview);
+const controls = new CameraControls(camera, preview, { talk: (call, on) => talk.set(call, on), recordNow: () => recording.recordNow() });
 // Detection analyses a few frames a second; a clip being recorded wants every frame.
 power.need('motion detection and recording', () => recording.frameNeed);
 
@@ -125,6 +125,8 @@ async function serve(a: RoomAccess, stream: MediaStream, wake: WakeKeeper): Prom
     call.bus.on('ended', () => power.setWatching(box.list().length));
   });
   const beats = (presence = new Presence(a));
+  beats.rec = () => recording.sealedRec;
+  recording.attach(a);
   beats.onOffset = (offset) => (box.serverOffset = offset);
   await beats.beat();
   if (a.ended) return;

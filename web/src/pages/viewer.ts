@@ -12,8 +12,14 @@ import { RoomAccess, openRoom, pageRoom } from '../lib/startup';
 import { dbFailure } from '../lib/session';
 import { fail, setIdle, setOnlineText } from '../lib/status';
 import { registerServiceWorker } from '../lib/sw-register';
+import { openCameraValue } from '../lib/seal';
+import { StoredObjects } from '../lib/storage';
 import { startScan, wireAddRoom } from '../viewer/add-room';
+import { ALERT_FRESH_MS, Alerts } from '../viewer/alerts';
+import { ClipLibrary } from '../viewer/clips';
+import { SettingsPanel } from '../viewer/rec-settings';
 import { CameraTile } from '../viewer/tile';
+import { Timeline } from '../viewer/timeline';
 
 const grid = document.getElementById('cameras')!;
 const gridHint = document.getElementById('grid-hint')!;
@@ -29,6 +35,40 @@ let access: RoomAccess | null = null;
 
 const tiles: { [uid: string]: CameraTile } = {};
 
+/** Clips, alerts and recording settings of the room (set up once the room is open). */
+interface Recording {
+  library: ClipLibrary;
+  timeline: Timeline;
+  alerts: Alerts;
+  panel: SettingsPanel;
+  /** Per camera: the sealed state last opened, and the last motion start alerted. */
+  rec: { [uid: string]: { text: string; motionAt: number } };
+}
+let recording: Recording | null = null;
+
+/** A camera's sealed recording state changed: the tile shows it; a new motion start is an alert. */
+async function recChanged(t: CameraTile, sealed: unknown): Promise<void> {
+  const r = recording;
+  if (!r || !access || typeof sealed !== 'string') return;
+  const seen = r.rec[t.uid] || (r.rec[t.uid] = { text: '', motionAt: -1 });
+  if (seen.text === sealed) return;
+  seen.text = sealed;
+  let rec: { v: number; detection: boolean; recording: string | null; motionAt: number; waiting: number; full: boolean; error: string };
+  try {
+    rec = JSON.parse(await openCameraValue(access.key, access.room, t.uid, 'rec', sealed));
+  } catch (e) {
+    return;
+  }
+  t.showRec(rec);
+  const first = seen.motionAt < 0;
+  if (typeof rec.motionAt === 'number' && rec.motionAt > seen.motionAt) {
+    const before = seen.motionAt;
+    seen.motionAt = rec.motionAt;
+    // A page that opens learns of motion that is already old: no alert for that.
+    if (rec.motionAt > 0 && (!first || Date.now() - rec.motionAt < ALERT_FRESH_MS) && rec.motionAt !== before) r.alerts.motion(t.uid, t.cameraName, rec.motionAt);
+  }
+}
+
 function allTiles(): CameraTile[] {
   return Object.keys(tiles).map((uid) => tiles[uid]);
 }
@@ -40,7 +80,14 @@ function camerasChanged(ctx: PeerContext, value: Json, path: string): void {
     const data = cams[uid];
     if (!isObject(data)) continue;
     let t = tiles[uid];
-    if (!t) t = tiles[uid] = new CameraTile(grid, ctx, uid);
+    if (!t) {
+      const tile = (t = tiles[uid] = new CameraTile(grid, ctx, uid));
+      tile.clipsBtn.addEventListener('click', () => showClipsOf(uid));
+      tile.settingsBtn.addEventListener('click', () => {
+        if (recording) recording.panel.open(uid, tile.cameraName);
+      });
+      if (recording) recording.library.watch(uid);
+    }
     const before = t.data.lastSeen;
     t.data = data;
     if (path === '' ? !t.lastHeard : changed === uid && data.lastSeen !== before) {
@@ -50,18 +97,28 @@ function camerasChanged(ctx: PeerContext, value: Json, path: string): void {
     }
     t.render();
     t.dialer.consider();
+    recChanged(t, data.rec);
   }
   for (const uid of Object.keys(tiles)) {
     if (!cams[uid]) {
       tiles[uid].remove('The camera left the room.');
       delete tiles[uid];
+      if (recording) recording.library.forget(uid);
     }
   }
+  if (recording) recording.timeline.setCameras(Object.keys(tiles));
   const all = allTiles();
   empty.hidden = all.length > 0;
   gridHint.hidden = !empty.hidden;
   const online = all.filter((t) => t.online).length;
   setOnlineText('Connected: ' + online + ' of ' + all.length + ' camera' + (all.length === 1 ? '' : 's') + ' online.');
+}
+
+/** The timeline shows one camera's clips (its tile's "Clips", an alert's "Watch"). */
+function showClipsOf(uid: string): void {
+  if (!recording) return;
+  recording.timeline.show(uid);
+  document.getElementById('timeline')!.scrollIntoView({ block: 'start' });
 }
 
 function showRooms(current: string): void {
@@ -102,6 +159,17 @@ async function watchRoom(access: RoomAccess): Promise<void> {
   });
   // The next call uses what was read last.
   access.refreshIce((i) => (ctx.ice = i));
+  const bucket = isObject(meta) && meta.storage === 'bucket' && typeof meta.bucket === 'string' ? meta.bucket : null;
+  const library = new ClipLibrary({ db: access.db, room, secret: access.inv.vs, objects: StoredObjects.of(access.session.cfg, access.session.auth, bucket) });
+  const alerts = new Alerts();
+  const timeline = new Timeline(library, (uid) => (tiles[uid] ? tiles[uid].cameraName : 'Camera'));
+  recording = { library, timeline, alerts, panel: new SettingsPanel({ db: access.db, key: access.key, room }), rec: {} };
+  alerts.onShow = (uid) => {
+    const t = tiles[uid];
+    if (t && !t.big) t.toggleBig();
+    else showClipsOf(uid);
+  };
+  access.bus.on('ended', () => library.stop());
   access.bus.on('ended', () => {
     for (const t of allTiles()) t.remove('Access ended.', true);
   });

@@ -157,7 +157,8 @@ export class RecordingController {
       audioBitsPerSecond: q.audioKbps * 1000,
     }));
     this.builtFor = { media, quality };
-    r.thumbnail = (reason) => (this.watcher ? this.watcher.thumbnail(reason !== 'motion') : Promise.resolve(null));
+    // Without detection (a timed or "record now" clip) the thumbnail is the picture at the clip's end.
+    r.thumbnail = (reason) => (this.watcher ? this.watcher.thumbnail(reason !== 'motion') : frameJpeg(this.preview));
     r.bus.on('recording', (reason) => {
       this.state.recording = reason;
       this.state.error = '';
@@ -201,6 +202,18 @@ export class RecordingController {
   private changed(): void {
     this.bus.emit('state', this.state);
   }
+}
+
+/** The preview's current picture as a JPEG at most 320 px wide, or null. */
+export function frameJpeg(video: HTMLVideoElement): Promise<Blob | null> {
+  if (!video.videoWidth || !video.videoHeight) return Promise.resolve(null);
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.min(320, video.videoWidth);
+  canvas.height = Math.max(1, Math.round((video.videoHeight * canvas.width) / video.videoWidth));
+  const g = canvas.getContext('2d');
+  if (!g) return Promise.resolve(null);
+  g.drawImage(video, 0, 0, canvas.width, canvas.height);
+  return new Promise((resolve) => canvas.toBlob((b) => resolve(b), 'image/jpeg', 0.7));
 }
 
 /** The next moment on the clock that is a whole multiple of `everyMin` minutes (local time). */

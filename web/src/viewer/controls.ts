@@ -29,6 +29,8 @@ export class TileControls {
   private readonly listenBtn: HTMLButtonElement;
   private readonly switchBtn: HTMLButtonElement;
   private readonly torchBtn: HTMLButtonElement;
+  private readonly recordBtn: HTMLButtonElement;
+  private recordId = 0;
   private readonly zoomLabel: HTMLLabelElement;
   private readonly zoom: HTMLInputElement;
   private readonly quality: HTMLSelectElement;
@@ -66,11 +68,13 @@ export class TileControls {
       const o = el(this.quality, 'option', '', PRESET_TEXT[p]);
       o.value = p;
     }
+    this.recordBtn = el(bar, 'button', 'record', 'Record now');
+    this.recordBtn.title = 'The camera records a clip now (about 30 s, with a few seconds before)';
     this.fullBtn = el(bar, 'button', 'full', 'Full screen');
     this.message = el(tile, 'p', 'control-message hint');
     this.message.setAttribute('role', 'status');
     this.listener = new Listener(video, name);
-    for (const b of [this.talkBtn, this.snapBtn, this.pauseBtn, this.listenBtn, this.switchBtn, this.torchBtn]) b.type = 'button';
+    for (const b of [this.talkBtn, this.snapBtn, this.pauseBtn, this.listenBtn, this.switchBtn, this.torchBtn, this.recordBtn]) b.type = 'button';
     this.wire();
     this.render();
   }
@@ -154,6 +158,8 @@ export class TileControls {
       this.caps = m.caps;
       this.state = m.state;
       this.render();
+    } else if (m.t === 'done' && m.re === this.recordId) {
+      this.say('The camera is recording a clip now: it appears under Clips once it is uploaded.');
     } else if (m.t === 'error') {
       this.say(m.message);
     } else if (m.t === 'snap-data') {
@@ -192,6 +198,13 @@ export class TileControls {
       this.snapBtn.disabled = true;
       this.say('Taking a snapshot…');
       c.send({ t: 'snap', id: this.nextId++ });
+    });
+    this.recordBtn.addEventListener('click', () => {
+      const c = this.call && this.call.control;
+      if (!c) return;
+      this.recordId = this.nextId++;
+      this.say('Asking the camera to record…');
+      c.send({ t: 'record', id: this.recordId });
     });
     this.pauseBtn.addEventListener('click', () => this.set({ paused: !(this.state && this.state.paused) }));
     this.listenBtn.addEventListener('click', () => {
@@ -232,7 +245,7 @@ export class TileControls {
     const open = !!(this.call && this.call.control && this.caps && this.state);
     const caps = this.caps, st = this.state;
     this.bar.setAttribute('data-ready', open ? 'true' : 'false');
-    for (const b of [this.talkBtn, this.snapBtn, this.pauseBtn, this.listenBtn, this.switchBtn, this.torchBtn]) b.disabled = !open;
+    for (const b of [this.talkBtn, this.snapBtn, this.pauseBtn, this.listenBtn, this.switchBtn, this.torchBtn, this.recordBtn]) b.disabled = !open;
     this.zoom.disabled = this.quality.disabled = !open;
     this.switchBtn.hidden = !caps || caps.cameras < 2;
     this.torchBtn.hidden = !caps || !caps.torch;

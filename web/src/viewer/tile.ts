@@ -50,6 +50,10 @@ export class CameraTile {
   private stillAt = 0;
   private stopped = false;
   readonly controls: TileControls;
+  /** The recording state line and its buttons (Clips, Recording settings). */
+  private readonly rec: HTMLElement;
+  readonly clipsBtn: HTMLButtonElement;
+  readonly settingsBtn: HTMLButtonElement;
 
   constructor(private readonly grid: HTMLElement, private readonly ctx: PeerContext, readonly uid: string) {
     const el = this.el;
@@ -78,9 +82,24 @@ export class CameraTile {
     this.controls = new TileControls(el, video, () => this.cameraName);
     this.controls.selfName = deviceName;
     this.controls.fullBtn.addEventListener('click', () => this.fullScreen());
+    const recRow = document.createElement('div');
+    recRow.className = 'rec-row';
+    this.rec = span(recRow, 'rec');
+    this.rec.setAttribute('role', 'status');
+    this.clipsBtn = document.createElement('button');
+    this.clipsBtn.type = 'button';
+    this.clipsBtn.className = 'clips';
+    this.clipsBtn.textContent = 'Clips';
+    this.settingsBtn = document.createElement('button');
+    this.settingsBtn.type = 'button';
+    this.settingsBtn.className = 'rec-settings';
+    this.settingsBtn.textContent = 'Recording settings';
+    recRow.appendChild(this.clipsBtn);
+    recRow.appendChild(this.settingsBtn);
+    el.appendChild(recRow);
     el.addEventListener('click', (e) => {
       const t = e.target as HTMLElement;
-      if (t.closest && t.closest('.controls, .details, .control-message')) return;
+      if (t.closest && t.closest('.controls, .details, .control-message, .rec-row')) return;
       this.toggleBig();
     });
     el.addEventListener('keydown', (e) => {
@@ -156,6 +175,30 @@ export class CameraTile {
     const low = known && isObject(b) && (b.level as number) <= 0.2 && !b.charging;
     this.battery.textContent = known && isObject(b) ? 'battery ' + Math.round((b.level as number) * 100) + '%' + (b.charging ? ' ⚡' : low ? ', not charging: plug it in' : '') : '';
     this.battery.classList.toggle('low', !!low);
+  }
+
+  /** The camera's recording state in words (from its sealed presence, docs/protocol.md "Recording state"). */
+  showRec(rec: { detection: boolean; recording: string | null; waiting: number; full: boolean; error: string } | null): void {
+    let text = '';
+    let state = 'unknown';
+    if (rec) {
+      if (rec.recording) {
+        text = rec.recording === 'motion' ? 'recording motion' : rec.recording === 'timed' ? 'recording a timed clip' : 'recording (record now)';
+        state = 'recording';
+      } else if (!rec.detection) {
+        text = 'detection off';
+        state = 'off';
+      } else {
+        text = 'watching for motion';
+        state = 'watching';
+      }
+      if (rec.full) text += ' · clip queue full: new clips are not recorded';
+      else if (rec.waiting) text += ' · ' + rec.waiting + ' clip' + (rec.waiting === 1 ? '' : 's') + ' waiting to upload';
+      if (rec.error) text += ' · ' + rec.error;
+    }
+    this.rec.textContent = text;
+    this.rec.setAttribute('data-state', state);
+    this.rec.setAttribute('data-waiting', rec ? String(rec.waiting) : '0');
   }
 
   /** `.call`: the still picture's line (while stills are shown) and the call's state or last failure. */
