@@ -272,7 +272,7 @@ internal sealed class RoomClips(Profiles.Backend backend, string room, byte[] vi
 
     public byte[] ViewerSecret => viewerSecret;
 
-    public ClipKeys Keys { get; } = new(viewerSecret, room);
+    public ClipKeys Keys { get; } = new(Pairing.SealKey(viewerSecret, room), room);
 
     /// <summary>The room's cameras (members with the camera role): uid and name.</summary>
     public async Task<List<(string Uid, string Name)>> CamerasAsync(CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ public sealed class ClipsCommandTests : IAsyncLifetime
         cli = await CliHarness.StartWithRelayProfileAsync();
         room = await cli.CreateRoomAsync();
         viewerSecret = RoomSecretsFile.Load(RoomSecretsFile.PathFor(cli.ConfigDirectory, "test", room)).Current!.SecretBytes(Pairing.Viewer);
-        keys = new ClipKeys(viewerSecret, room);
+        keys = new ClipKeys(Pairing.SealKey(viewerSecret, room), room);
         admin = cli.RelayClient(cli.Relay!.AdminKey);
         await Put($"rooms/{room}/members/{Camera}", new { role = "camera", name = "Hall", joined = 1, proof = new string('p', 43) });
         folder = Path.Combine(Path.GetTempPath(), "remotecam-clips-" + Guid.NewGuid().ToString("N"));

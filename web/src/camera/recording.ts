@@ -10,7 +10,7 @@ import { loadChunk } from '../lib/chunks';
 import type { ClipEntry, ClipKeys } from '../lib/clip';
 import * as paths from '../lib/paths';
 import { Json } from '../lib/rtdb';
-import { openSettings, sealCameraValue, sealSettings } from '../lib/seal';
+import { openSettings, rawRoomKey, sealCameraValue, sealSettings } from '../lib/seal';
 import { CameraSettings, DEFAULT_SETTINGS, QUALITY, parseSettings } from '../lib/settings';
 import type { RoomAccess } from '../lib/startup';
 import type { RecordingController, RecordingState } from '../record/controller';
@@ -147,7 +147,7 @@ export class CameraRecording {
     this.access = access;
     const room = access.room, uid = access.uid;
     this.chunk = this.chunk || loadChunk<MotionChunk>('motion.js', 'remotecamMotion', 'motion detection');
-    this.keys = this.chunk.then((m) => m.clipKeys(fromB64u(access.inv.vs), room));
+    this.keys = Promise.all([this.chunk, rawRoomKey(access.inv)]).then(([m, k]) => m.clipKeys(fromB64u(k), room));
     this.keys.catch((e) => this.failed(e));
     const settingsStream = access.db.stream(paths.settings(room, uid), {
       data: (v) => this.roomSettings(v),

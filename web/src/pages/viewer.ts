@@ -12,7 +12,7 @@ import { RoomAccess, openRoom, pageRoom } from '../lib/startup';
 import { dbFailure } from '../lib/session';
 import { fail, setIdle, setOnlineText } from '../lib/status';
 import { registerServiceWorker } from '../lib/sw-register';
-import { openCameraValue } from '../lib/seal';
+import { openCameraValue, rawRoomKey } from '../lib/seal';
 import { StoredObjects } from '../lib/storage';
 import { startScan, wireAddRoom } from '../viewer/add-room';
 import { ALERT_FRESH_MS, Alerts } from '../viewer/alerts';
@@ -159,8 +159,10 @@ async function watchRoom(access: RoomAccess): Promise<void> {
   });
   // The next call uses what was read last.
   access.refreshIce((i) => (ctx.ice = i));
+  const meta = await metaRead;
   const bucket = isObject(meta) && meta.storage === 'bucket' && typeof meta.bucket === 'string' ? meta.bucket : null;
-  const library = new ClipLibrary({ db: access.db, room, secret: access.inv.vs, objects: StoredObjects.of(access.session.cfg, access.session.auth, bucket) });
+  // Clips are sealed under the room's sealing key (docs/clips.md), which every invitation carries.
+  const library = new ClipLibrary({ db: access.db, room, secret: await rawRoomKey(access.inv), objects: StoredObjects.of(access.session.cfg, access.session.auth, bucket) });
   const alerts = new Alerts();
   const timeline = new Timeline(library, (uid) => (tiles[uid] ? tiles[uid].cameraName : 'Camera'));
   recording = { library, timeline, alerts, panel: new SettingsPanel({ db: access.db, key: access.key, room }), rec: {} };
