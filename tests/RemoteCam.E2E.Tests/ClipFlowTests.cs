@@ -211,6 +211,12 @@ public sealed class ClipFlowTests(ClipFlowTests.Scene scene) : IClassFixture<Cli
         });
         try
         {
+            // The scene's camera page has been open for minutes and may have dimmed itself: a person taps it awake first.
+            if (await camera.Page.Locator("#dim").IsVisibleAsync())
+            {
+                await camera.Page.Locator("#dim").ClickAsync();
+            }
+
             await camera.Page.Locator("#record-now").ClickAsync(new() { Timeout = 60000 });
             var waiting = await Eventually.WaitAsync(
                 async () => int.Parse((await camera.Page.Locator("#uploads").GetAttributeAsync("data-waiting")) ?? "0", CultureInfo.InvariantCulture),

@@ -137,6 +137,23 @@ function showRooms(current: string): void {
   }
 }
 
+/** Where the room's clips are (meta/storage, meta/bucket) and the viewer's clip library, alerts and timeline. */
+function startClips(access: RoomAccess, meta: Json, roomKey: string): void {
+  const room = access.room;
+  const bucket = isObject(meta) && meta.storage === 'bucket' && typeof meta.bucket === 'string' ? meta.bucket : null;
+  // Clips are sealed under the room's sealing key (docs/clips.md), which every invitation carries.
+  const library = new ClipLibrary({ db: access.db, room, secret: roomKey, objects: StoredObjects.of(access.session.cfg, access.session.auth, bucket) });
+  const alerts = new Alerts();
+  const timeline = new Timeline(library, (uid) => (tiles[uid] ? tiles[uid].cameraName : 'Camera'));
+  recording = { library, timeline, alerts, panel: new SettingsPanel({ db: access.db, key: access.key, room }), rec: {} };
+  alerts.onShow = (uid) => {
+    const t = tiles[uid];
+    if (t && !t.big) t.toggleBig();
+    else showClipsOf(uid);
+  };
+  access.bus.on('ended', () => library.stop());
+}
+
 /** Calls and stills for the room's cameras, until access ends or the page goes. */
 async function watchRoom(access: RoomAccess): Promise<void> {
   const room = access.room;
@@ -152,6 +169,8 @@ async function watchRoom(access: RoomAccess): Promise<void> {
       showRooms(room);
       document.title = meta.name + ' · RemoteCam';
     }
+    // Before the first camera's tile: tiles show their clips and recording state.
+    startClips(access, meta, await rawRoomKey(access.inv));
   });
   access.db.stream(paths.cameras(room), {
     data: (v, p) => ready.then(() => camerasChanged(ctx, v, p)),
@@ -159,19 +178,6 @@ async function watchRoom(access: RoomAccess): Promise<void> {
   });
   // The next call uses what was read last.
   access.refreshIce((i) => (ctx.ice = i));
-  const meta = await metaRead;
-  const bucket = isObject(meta) && meta.storage === 'bucket' && typeof meta.bucket === 'string' ? meta.bucket : null;
-  // Clips are sealed under the room's sealing key (docs/clips.md), which every invitation carries.
-  const library = new ClipLibrary({ db: access.db, room, secret: await rawRoomKey(access.inv), objects: StoredObjects.of(access.session.cfg, access.session.auth, bucket) });
-  const alerts = new Alerts();
-  const timeline = new Timeline(library, (uid) => (tiles[uid] ? tiles[uid].cameraName : 'Camera'));
-  recording = { library, timeline, alerts, panel: new SettingsPanel({ db: access.db, key: access.key, room }), rec: {} };
-  alerts.onShow = (uid) => {
-    const t = tiles[uid];
-    if (t && !t.big) t.toggleBig();
-    else showClipsOf(uid);
-  };
-  access.bus.on('ended', () => library.stop());
   access.bus.on('ended', () => {
     for (const t of allTiles()) t.remove('Access ended.', true);
   });
